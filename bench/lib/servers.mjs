@@ -1,0 +1,114 @@
+// Server lifecycle: pinned spawn, readiness, RSS sampling, and guaranteed cleanup.
+import { spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import http from 'node:http'
+import net from 'node:net'
+
+const HOST = '127.0.0.1'
+const live = new Set() // every child we started; killed on any exit path
+
+export function killAll() {
+  for (const child of live) {
+    try {
+      process.kill(-child.pid, 'SIGKILL') // whole process group (detached below)
+    } catch {}
+  }
+  live.clear()
+}
+
+/** A free loopback port (tiny race between close and the server's bind is acceptable here). */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer()
+    srv.unref()
+    srv.on('error', reject)
+    srv.listen(0, HOST, () => {
+      const { port } = srv.address()
+      srv.close(() => resolve(port))
+    })
+  })
+}
+
+/**
+ * Start `node ...args` pinned to CPU 1 (wrk gets CPU 0). taskset execs node, so child.pid is node's pid,
+ * which is what /proc RSS sampling needs.
+ */
+export function startServer({ args, cwd, port }) {
+  const child = spawn('taskset', ['-c', '1', process.execPath, ...args], {
+    cwd,
+    env: { ...process.env, NODE_ENV: 'production', PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true, // own process group, so cleanup also reaches anything it forks
+  })
+  live.add(child)
+  let output = ''
+  const keep = (chunk) => {
+    output = (output + chunk).slice(-4000) // keep the tail for error reports
+  }
+  child.stdout.on('data', keep)
+  child.stderr.on('data', keep)
+  const exited = new Promise((resolve) => {
+    child.on('exit', (code, signal) => {
+      live.delete(child)
+      resolve({ code, signal })
+    })
+    child.on('error', (err) => {
+      live.delete(child)
+      keep(String(err))
+      resolve({ code: null, signal: null })
+    })
+  })
+  return { child, port, exited, output: () => output.trim() }
+}
+
+/** Resolve once the server answers any HTTP request; reject if it exits or the deadline passes. */
+export async function waitReady(server, timeoutMs) {
+  const deadline = Date.now() + timeoutMs
+  let gone = null
+  server.exited.then((r) => {
+    gone = r
+  })
+  while (Date.now() < deadline) {
+    if (gone) throw new Error(`exited before listening (code ${gone.code}, signal ${gone.signal})`)
+    if (await answers(server.port)) return
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  throw new Error(`did not answer on ${HOST}:${server.port} within ${timeoutMs / 1000}s`)
+}
+
+function answers(port) {
+  return new Promise((resolve) => {
+    const req = http.get({ host: HOST, port, path: '/', agent: false, timeout: 1000 }, (res) => {
+      res.resume()
+      resolve(true)
+    })
+    req.on('timeout', () => req.destroy())
+    req.on('error', () => resolve(false))
+  })
+}
+
+/** VmRSS and VmHWM (peak) of a pid, in KiB; null if unreadable. */
+export function memory(pid) {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+    const kb = (key) => Number(status.match(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm'))?.[1] ?? Number.NaN)
+    return { rssKb: kb('VmRSS'), hwmKb: kb('VmHWM') }
+  } catch {
+    return null
+  }
+}
+
+/** SIGTERM, then SIGKILL after a grace period; always resolves. */
+export async function stopServer(server, graceMs = 2000) {
+  if (!live.has(server.child)) return
+  try {
+    process.kill(-server.child.pid, 'SIGTERM')
+  } catch {}
+  const timer = setTimeout(() => {
+    try {
+      process.kill(-server.child.pid, 'SIGKILL')
+    } catch {}
+  }, graceMs)
+  await server.exited
+  clearTimeout(timer)
+}

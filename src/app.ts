@@ -1,0 +1,260 @@
+import { randomUUID } from 'node:crypto'
+import type { IncomingMessage, Server, ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { Logger } from 'pino'
+import { Context } from './context.ts'
+import { HttpError } from './errors.ts'
+import { DEFAULT_BODY_LIMIT } from './http/body.ts'
+import { clientAddressResolver, type TrustProxy } from './http/client-address.ts'
+import { createHttpServer, DEFAULT_LIMITS, type ServerLimits } from './http/server.ts'
+import { type Runtime, run } from './lifecycle.ts'
+import { createLogger, type LoggerSetting } from './logger.ts'
+import { type DocsOptions, registerDocs } from './openapi/register.ts'
+import { type CompiledRoute, compileRoute, emptyHooks, type Inherited } from './route.ts'
+import type { Endpoint } from './router/router.ts'
+import { TrieRouter } from './router/trie-router.ts'
+import { Scope } from './scope.ts'
+import type { HookLists } from './types.ts'
+
+/** Options of `saker()`. */
+export interface SakerOptions {
+  /** pino logging: `true` (default), `false`, pino options or a logger. */
+  logger?: LoggerSetting
+  /** One `request completed` line per request (default `true`). */
+  accessLog?: boolean
+  /** Development mode: pretty logs and stacks in 500 problems. Default: `NODE_ENV === 'development'`. */
+  dev?: boolean
+  /** Default request body limit in bytes (1 MiB). */
+  bodyLimit?: number
+  /** Which proxies may tell the client address; see `TrustProxy`. Default `false`. */
+  trustProxy?: TrustProxy
+  /** Treat `/members/` as `/members` (default `false`: paths match exactly). */
+  ignoreTrailingSlash?: boolean
+  /** The `Server` header, or `false` for none. Default `saker`. */
+  serverHeader?: string | false
+  /** Where the request id comes from and goes to. Default `x-request-id`. */
+  requestIdHeader?: string
+  /** The OpenAPI document at `/openapi.json` and Swagger UI at `/docs`; `false` to turn both off. */
+  openapi?: DocsOptions | false
+  /** Server timeouts and limits. */
+  server?: ServerLimits
+}
+
+/** Options of `app.listen()`. */
+export interface ListenOptions {
+  port?: number
+  host?: string
+}
+
+const REQUEST_ID = /^[\x21-\x7e]{1,200}$/
+
+/**
+ * A saker application: a scope of routes plus everything that serves them.
+ *
+ * @example
+ * const app = saker()
+ * app.get('/hello', {}, () => ({ hello: 'world' }))
+ * await app.listen({ port: 8000 })
+ */
+export class Saker extends Scope {
+  readonly log: Logger
+  readonly dev: boolean
+  /** The compiled routes, once `ready()` has run. */
+  readonly compiledRoutes: CompiledRoute[] = []
+  readonly #options: SakerOptions
+  readonly #router = new TrieRouter<CompiledRoute>()
+  readonly #notAllowed = new Map<Endpoint<CompiledRoute>, CompiledRoute>()
+  readonly #runtime: Runtime
+  readonly #requestIdHeader: string
+  readonly #ignoreTrailingSlash: boolean
+  #notFound: CompiledRoute | null = null
+  #ready = false
+  #server: Server | null = null
+  #closing = false
+
+  constructor(options: SakerOptions = {}) {
+    super()
+    this.#options = options
+    this.dev = options.dev ?? process.env.NODE_ENV === 'development'
+    this.log = createLogger(options.logger ?? true, this.dev)
+    this.#requestIdHeader = (options.requestIdHeader ?? 'x-request-id').toLowerCase()
+    this.#ignoreTrailingSlash = options.ignoreTrailingSlash ?? false
+    const app = this
+    this.#runtime = {
+      log: this.log,
+      dev: this.dev,
+      serverHeader: options.serverHeader === false ? null : (options.serverHeader ?? 'saker'),
+      accessLog: options.accessLog ?? options.logger !== false,
+      clientAddress: clientAddressResolver(options.trustProxy ?? false),
+      get closing() {
+        return app.#closing
+      },
+    }
+  }
+
+  /** Compiles every route, validator and serializer. `listen()` and `inject()` call it; later calls do nothing. */
+  ready(): this {
+    if (this.#ready) return this
+    const docs = this.#options.openapi === false ? null : registerDocs(this, this.#options.openapi ?? {})
+    const inherited: Inherited = {
+      hooks: emptyHooks(),
+      middleware: [],
+      bodyLimit: this.#options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    }
+    this.#compile(this, '', inherited)
+    const root = this.#inheritedFrom(this, inherited)
+    this.#notFound = compileRoute({ method: 'GET', path: '*', options: {}, handler: notFound }, '*', root)
+    for (const endpoint of new Set(this.#endpoints)) {
+      if (!endpoint.methods.has('OPTIONS')) {
+        const handler = (ctx: Context) => {
+          ctx.header('allow', endpoint.allow)
+          return undefined
+        }
+        const options = compileRoute(
+          { method: 'OPTIONS', path: endpoint.path, options: {}, handler },
+          endpoint.path,
+          root,
+        )
+        this.#router.add('OPTIONS', endpoint.path, options)
+      }
+      const handler = () => {
+        const allow = endpoint.allow
+        throw new HttpError(405, `This resource does not support the method; use one of: ${allow}.`, {
+          headers: { allow },
+        })
+      }
+      this.#notAllowed.set(
+        endpoint,
+        compileRoute({ method: 'GET', path: endpoint.path, options: {}, handler }, endpoint.path, root),
+      )
+    }
+    docs?.publish(this.compiledRoutes)
+    this.#ready = true
+    return this
+  }
+
+  #endpoints: Endpoint<CompiledRoute>[] = []
+
+  #inheritedFrom(scope: Scope, outer: Inherited): Inherited {
+    const hooks: HookLists = emptyHooks()
+    for (const name of Object.keys(hooks) as Array<keyof HookLists>) {
+      ;(hooks as Record<string, unknown[]>)[name] = [...outer.hooks[name], ...scope.hooks[name]]
+    }
+    return { hooks, middleware: [...outer.middleware, ...scope.middleware], bodyLimit: outer.bodyLimit }
+  }
+
+  #compile(scope: Scope, prefix: string, outer: Inherited): void {
+    scope.seal()
+    const inherited = this.#inheritedFrom(scope, outer)
+    for (const definition of scope.routes) {
+      const path = this.#normalize(prefix + definition.path)
+      const route = compileRoute(definition, path, inherited)
+      this.#endpoints.push(this.#router.add(definition.method, path, route))
+      this.compiledRoutes.push(route)
+    }
+    for (const child of scope.children) this.#compile(child.scope, prefix + child.prefix, inherited)
+  }
+
+  #normalize(path: string): string {
+    if (path === '') return '/'
+    if (this.#ignoreTrailingSlash && path.length > 1 && path.endsWith('/')) return path.slice(0, -1)
+    return path
+  }
+
+  /**
+   * Handles one request: the `node:http` request listener. Bound, so it can be
+   * passed to `http.createServer` (or `https`) as is.
+   */
+  handle = (req: IncomingMessage, res: ServerResponse): void => {
+    if (!this.#ready) this.ready()
+    const url = req.url as string
+    const queryAt = url.indexOf('?')
+    let path = queryAt === -1 ? url : url.slice(0, queryAt)
+    if (this.#ignoreTrailingSlash && path.length > 1 && path.charCodeAt(path.length - 1) === 47)
+      path = path.slice(0, -1)
+    const match = this.#router.find(path)
+    let route: CompiledRoute
+    let params: Record<string, string>
+    if (match === null) {
+      route = this.#notFound as CompiledRoute
+      params = {}
+    } else {
+      const methods = match.endpoint.methods
+      const method = req.method as string
+      route =
+        methods.get(method) ??
+        (method === 'HEAD' ? methods.get('GET') : undefined) ??
+        (this.#notAllowed.get(match.endpoint) as CompiledRoute)
+      params = match.params
+    }
+    const ctx = new Context(
+      this.#runtime,
+      route,
+      req,
+      res,
+      path,
+      queryAt === -1 ? '' : url.slice(queryAt + 1),
+      params,
+      this.#requestId(req),
+    )
+    run(this.#runtime, ctx)
+  }
+
+  #requestId(req: IncomingMessage): string {
+    const incoming = req.headers[this.#requestIdHeader]
+    return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID()
+  }
+
+  /** The listening server, once `listen()` resolved. */
+  get server(): Server | null {
+    return this.#server
+  }
+
+  /** Starts serving; resolves with the bound address once listening. */
+  async listen(options: ListenOptions = {}): Promise<AddressInfo> {
+    if (this.#server) throw new Error('The app is already listening')
+    this.ready()
+    const server = createHttpServer(this.handle, { ...DEFAULT_LIMITS, ...this.#options.server })
+    this.#server = server
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+        server.off('error', reject)
+        resolve()
+      })
+    })
+    const address = server.address() as AddressInfo
+    this.log.info({ address: address.address, port: address.port }, 'saker listening')
+    return address
+  }
+
+  /** Stops accepting connections and resolves once in-flight requests are answered (or the grace period ends). */
+  async close(): Promise<void> {
+    const server = this.#server
+    if (!server) return
+    this.#closing = true
+    const grace = this.#options.server?.closeGrace ?? DEFAULT_LIMITS.closeGrace
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+    server.closeIdleConnections()
+    const timer = setTimeout(() => server.closeAllConnections(), grace)
+    await closed
+    clearTimeout(timer)
+    this.#server = null
+  }
+}
+
+function notFound(ctx: Context): never {
+  throw new HttpError(404, `No route matches ${ctx.path}.`)
+}
+
+/**
+ * Creates a saker app.
+ *
+ * @example
+ * import { saker, t } from 'saker'
+ * const app = saker()
+ * app.get('/members/:id', { params: t.Object({ id: t.Integer() }) }, (ctx) => store.get(ctx.params.id))
+ */
+export function saker(options?: SakerOptions): Saker {
+  return new Saker(options)
+}

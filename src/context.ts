@@ -1,0 +1,192 @@
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http'
+import { parse as parseQuery } from 'node:querystring'
+import type { Readable } from 'node:stream'
+import { parseCookie, type SetCookie, stringifySetCookie } from 'cookie'
+import type { Logger } from 'pino'
+import type { CompiledRoute } from './route.ts'
+import type { Reply, RequestInput } from './types.ts'
+
+/** The value reply helpers return; the pipeline sees the reply is already set. */
+export const REPLY: Reply = Object.freeze({ __reply: true })
+
+/** How the app finds the client address; see `trustProxy` in the app options. */
+export type ClientAddressResolver = (req: IncomingMessage) => string | undefined
+
+/** The part of the app a context needs: its logger and how to find the client address. */
+export interface ContextHost {
+  readonly log: Logger
+  readonly clientAddress: ClientAddressResolver
+}
+
+/** A reply body once it is set: a value to serialize, text or bytes, or a stream. */
+export type Payload =
+  | { kind: 'value'; value: unknown }
+  | { kind: 'raw'; value: string | Buffer }
+  | { kind: 'stream'; value: Readable }
+
+const redirectStatuses = new Set([300, 301, 302, 303, 307, 308])
+
+/**
+ * One request and its reply. Handlers, hooks and middleware read the request from
+ * it (`params`, `query`, `headers`, `body`, `cookies`, `ip`) and set the reply with
+ * `status`, `header`, `json`, `text`, `send`, `stream` and `redirect`.
+ *
+ * @example
+ * app.get('/hello/:name', {}, (ctx) => ctx.text(`Hello, ${ctx.params.name}`))
+ */
+export class Context<I extends RequestInput = RequestInput> {
+  /** The Node request and response, for what saker does not wrap. */
+  readonly req: IncomingMessage
+  readonly res: ServerResponse
+  readonly method: string
+  /** The path without the query string, as sent (not decoded). */
+  readonly path: string
+  /** The request id: the incoming `X-Request-Id` when valid, else a new one. */
+  readonly id: string
+  params: I['params']
+  headers: I['headers']
+  body: I['body']
+  /** A bag for hooks and middleware to pass data to the handler (e.g. the signed-in user). */
+  readonly state: Record<string, unknown> = {}
+  /** The reply status; `0` until set (then 200 with a body, 204 without). */
+  statusCode = 0
+  /** Headers added to the reply, lowercase names. */
+  responseHeaders: Record<string, string | string[]> | null = null
+  /** The reply body, once set. */
+  payload: Payload | null = null
+  /** @internal the compiled route serving this request. */
+  readonly route: CompiledRoute
+  #host: ContextHost
+  #rawQuery: string
+  #query: I['query'] | undefined = undefined
+  #cookies: Record<string, string | undefined> | undefined = undefined
+  #log: Logger | undefined = undefined
+
+  constructor(
+    host: ContextHost,
+    route: CompiledRoute,
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    rawQuery: string,
+    params: Record<string, string>,
+    id: string,
+  ) {
+    this.#host = host
+    this.route = route
+    this.req = req
+    this.res = res
+    this.method = req.method as string
+    this.path = path
+    this.#rawQuery = rawQuery
+    this.params = params as I['params']
+    this.headers = req.headers as I['headers']
+    this.body = undefined as I['body']
+    this.id = id
+  }
+
+  /** The query string parsed (and validated and coerced, when the route has a schema). */
+  get query(): I['query'] {
+    if (this.#query === undefined) this.#query = parseQuery(this.#rawQuery) as I['query']
+    return this.#query
+  }
+
+  set query(value: I['query']) {
+    this.#query = value
+  }
+
+  /** The raw query string, without the `?`. */
+  get rawQuery(): string {
+    return this.#rawQuery
+  }
+
+  /** The cookies of the request, parsed on first use. */
+  get cookies(): Record<string, string | undefined> {
+    if (this.#cookies === undefined) {
+      const header = (this.req.headers as IncomingHttpHeaders).cookie
+      this.#cookies = header === undefined ? {} : parseCookie(header)
+    }
+    return this.#cookies as Record<string, string | undefined>
+  }
+
+  /** The client address; proxy headers count only when the app's `trustProxy` allows. */
+  get ip(): string | undefined {
+    return this.#host.clientAddress(this.req)
+  }
+
+  /** A logger that tags every line with this request's id. */
+  get log(): Logger {
+    if (this.#log === undefined) this.#log = this.#host.log.child({ reqId: this.id })
+    return this.#log
+  }
+
+  /** Whether a reply is set (by a helper or by writing to `res` directly). */
+  get replied(): boolean {
+    return this.payload !== null || this.res.headersSent
+  }
+
+  /** Sets the reply status. */
+  status(code: number): this {
+    this.statusCode = code
+    return this
+  }
+
+  /** Sets a reply header (name case does not matter). */
+  header(name: string, value: string | number | string[]): this {
+    if (this.responseHeaders === null) this.responseHeaders = {}
+    this.responseHeaders[name.toLowerCase()] = Array.isArray(value) ? value : String(value)
+    return this
+  }
+
+  /** Adds a `Set-Cookie` header. */
+  cookie(name: string, value: string, options?: Omit<SetCookie, 'name' | 'value'>): this {
+    const line = stringifySetCookie({ ...options, name, value })
+    const existing = this.responseHeaders?.['set-cookie']
+    const lines =
+      existing === undefined ? [line] : [...(Array.isArray(existing) ? existing : [existing]), line]
+    return this.header('set-cookie', lines)
+  }
+
+  /** Replies with a value as JSON, through the route's response schema for the status. */
+  json(value: unknown, status?: number): Reply {
+    if (status !== undefined) this.statusCode = status
+    this.payload = { kind: 'value', value }
+    return REPLY
+  }
+
+  /** Replies with text (`text/plain; charset=utf-8` unless a content type is set). */
+  text(value: string, status?: number): Reply {
+    if (status !== undefined) this.statusCode = status
+    this.#defaultType('text/plain; charset=utf-8')
+    this.payload = { kind: 'raw', value }
+    return REPLY
+  }
+
+  /** Replies with a string or bytes as they are (`application/octet-stream` unless a type is set). */
+  send(value: string | Buffer, status?: number): Reply {
+    if (status !== undefined) this.statusCode = status
+    this.#defaultType(typeof value === 'string' ? 'text/plain; charset=utf-8' : 'application/octet-stream')
+    this.payload = { kind: 'raw', value }
+    return REPLY
+  }
+
+  /** Replies with a stream, piped to the client (chunked unless a length is set). */
+  stream(value: Readable, contentType = 'application/octet-stream'): Reply {
+    this.#defaultType(contentType)
+    this.payload = { kind: 'stream', value }
+    return REPLY
+  }
+
+  /** Redirects to `location` (302 Found unless another 3xx status is given). */
+  redirect(location: string, status = 302): Reply {
+    if (!redirectStatuses.has(status)) throw new RangeError(`Not a redirect status: ${status}`)
+    this.header('location', location)
+    this.statusCode = status
+    this.payload = { kind: 'raw', value: '' }
+    return REPLY
+  }
+
+  #defaultType(type: string): void {
+    if (this.responseHeaders?.['content-type'] === undefined) this.header('content-type', type)
+  }
+}

@@ -1,0 +1,23 @@
+/** The public surface of `saker`. */
+export { type Static, type TSchema, Type as t } from '@sinclair/typebox'
+export { type ListenOptions, Saker, type SakerOptions, saker } from './app.ts'
+export { Context } from './context.ts'
+export { ErrorCodes, type FieldError, HttpError, type HttpErrorOptions, type Problem } from './errors.ts'
+export type { TrustProxy } from './http/client-address.ts'
+export type { ServerLimits } from './http/server.ts'
+export type { OpenApiOptions } from './openapi/document.ts'
+export type { DocsOptions } from './openapi/register.ts'
+export { type Operation, operation, type Resource } from './resource.ts'
+export { Scope } from './scope.ts'
+export type {
+  Handler,
+  HookName,
+  Hooks,
+  InputOf,
+  Method,
+  Middleware,
+  Next,
+  Reply,
+  RouteOptions,
+  RouteSchemas,
+} from './types.ts'

@@ -1,0 +1,362 @@
+/**
+ * The request lifecycle, in one place. For every request, in this order:
+ *
+ *  1. route       find the route; unknown path 404, wrong method 405 (with `Allow`), OPTIONS answered
+ *  2. onRequest   hooks (app, group, route); a reply ends the request here
+ *  3. body        read and parsed by Content-Type (413, 415, 400)
+ *  4. validate    params, query, headers, body: coerced, then checked (422 lists every failing field)
+ *  5. middleware  `(ctx, next)` (app, group, route), wrapping steps 6 and 7
+ *  6. preHandler  hooks; a reply ends the request here
+ *  7. handler     its return value is the reply body
+ *  8. serialize   with the response schema of the status (JSON.stringify without one)
+ *  9. onSend      hooks, which may replace the payload
+ * 10. write       status, headers, body
+ * 11. onResponse  hooks, after the response is sent (and the access log line)
+ *
+ * A throw anywhere in 2-9 runs the onError hooks, then replies with a problem+json body.
+ * docs/lifecycle.md is written from this list.
+ */
+import type { ServerResponse } from 'node:http'
+import { performance } from 'node:perf_hooks'
+import type { Logger } from 'pino'
+import { type Context, type ContextHost, REPLY } from './context.ts'
+import { asHttpError, type FieldError, HttpError, PROBLEM_CONTENT_TYPE, toProblem } from './errors.ts'
+import { hasBody, parseBody, readBody } from './http/body.ts'
+import type { CompiledRoute, InputCheck } from './route.ts'
+
+/** What the lifecycle needs from the app. */
+export interface Runtime extends ContextHost {
+  readonly log: Logger
+  /** Development mode: 500 problems carry the stack. */
+  readonly dev: boolean
+  readonly serverHeader: string | null
+  readonly accessLog: boolean
+  /** Set while the app closes: replies then close their connection. */
+  readonly closing: boolean
+}
+
+const contexts = Symbol('saker.context')
+const startTimes = Symbol('saker.start')
+const runtimes = Symbol('saker.runtime')
+type TrackedResponse = ServerResponse & { [contexts]?: Context; [startTimes]?: number; [runtimes]?: Runtime }
+
+interface Thenable {
+  then: (onFulfilled: (value: unknown) => unknown, onRejected: (reason: unknown) => unknown) => unknown
+}
+
+function isThenable(value: unknown): value is Thenable {
+  return value !== null && typeof value === 'object' && typeof (value as Thenable).then === 'function'
+}
+
+/** Runs a request on its route; the entry point after routing. */
+export function run(runtime: Runtime, ctx: Context): void {
+  const route = ctx.route
+  if (runtime.accessLog || route.hooks.onResponse.length > 0) track(runtime, ctx)
+  if (!route.plain) {
+    void runFull(runtime, ctx)
+    return
+  }
+  // PERF: the common GET route runs synchronously, with no promise, when its handler is sync.
+  let result: unknown
+  try {
+    checkInput(ctx)
+    result = route.handler(ctx)
+  } catch (error) {
+    void fail(runtime, ctx, error)
+    return
+  }
+  if (isThenable(result)) {
+    void settle(runtime, ctx, result)
+    return
+  }
+  keepResult(ctx, result)
+  reply(runtime, ctx)
+}
+
+async function settle(runtime: Runtime, ctx: Context, pending: Thenable): Promise<void> {
+  try {
+    keepResult(ctx, await pending)
+  } catch (error) {
+    return fail(runtime, ctx, error)
+  }
+  reply(runtime, ctx)
+}
+
+async function runFull(runtime: Runtime, ctx: Context): Promise<void> {
+  const route = ctx.route
+  try {
+    for (const hook of route.hooks.onRequest) {
+      const result = hook(ctx)
+      if (isThenable(result)) await result
+      if (ctx.replied) return reply(runtime, ctx)
+    }
+    if (route.readsBody && hasBody(ctx.req)) {
+      const raw = await readBody(ctx.req, route.bodyLimit)
+      ctx.body = parseBody(ctx.req.headers['content-type'], raw)
+    }
+    checkInput(ctx)
+    if (route.middleware.length === 0) await runHandler(ctx)
+    else await dispatchMiddleware(ctx, 0, -1)
+  } catch (error) {
+    return fail(runtime, ctx, error)
+  }
+  return reply(runtime, ctx)
+}
+
+async function runHandler(ctx: Context): Promise<void> {
+  for (const hook of ctx.route.hooks.preHandler) {
+    const result = hook(ctx)
+    if (isThenable(result)) await result
+    if (ctx.replied) return
+  }
+  let result = ctx.route.handler(ctx)
+  if (isThenable(result)) result = await result
+  keepResult(ctx, result)
+}
+
+/** Koa-style dispatch: `next` of middleware `i` runs middleware `i + 1`, the last one the handler. */
+function dispatchMiddleware(ctx: Context, index: number, lastCalled: number): Promise<void> {
+  if (index <= lastCalled) return Promise.reject(new Error('next() was called more than once'))
+  const middleware = ctx.route.middleware[index]
+  if (middleware === undefined) return runHandler(ctx)
+  // NOTE: one `next` per middleware and request is the price of `(ctx, next)`; routes without middleware never pay it.
+  let called = index
+  const next = () => {
+    const result = dispatchMiddleware(ctx, index + 1, called)
+    called = index + 1
+    return result
+  }
+  try {
+    return Promise.resolve(middleware(ctx, next)).then(() => undefined)
+  } catch (error) {
+    return Promise.reject(error)
+  }
+}
+
+function keepResult(ctx: Context, result: unknown): void {
+  if (result === undefined || result === REPLY || ctx.payload !== null) return
+  ctx.payload = { kind: 'value', value: result }
+}
+
+function checkPart(check: InputCheck, value: unknown, errors: FieldError[]): unknown {
+  const input = check.coerce === null ? value : check.coerce({ ...(value as Record<string, unknown>) })
+  if (!check.validator.check(input)) {
+    errors.push(...check.validator.errors(input, check.in))
+  }
+  return input
+}
+
+/** Step 4: decodes params, then coerces and validates every part with a schema; 422 lists all failures. */
+function checkInput(ctx: Context): void {
+  const route = ctx.route
+  if (route.hasPathParams) decodeParams(ctx.params as Record<string, string>)
+  if (!route.hasSchemas) return
+  const errors: FieldError[] = []
+  if (route.params !== null) ctx.params = checkPart(route.params, ctx.params, errors)
+  if (route.query !== null) ctx.query = checkPart(route.query, ctx.query, errors)
+  if (route.headers !== null) ctx.headers = checkPart(route.headers, ctx.headers, errors)
+  if (route.body !== null) ctx.body = checkPart(route.body, ctx.body, errors)
+  if (errors.length > 0) {
+    throw new HttpError(422, 'The request has invalid values; see errors.', { errors })
+  }
+}
+
+function decodeParams(params: Record<string, string>): void {
+  for (const name in params) {
+    const value = params[name] as string
+    if (!value.includes('%')) continue
+    try {
+      params[name] = decodeURIComponent(value)
+    } catch {
+      throw new HttpError(400, `The path parameter "${name}" is not valid percent-encoding.`)
+    }
+  }
+}
+
+/** Steps 8-10: serializes the payload, runs onSend hooks and writes the response. */
+function reply(runtime: Runtime, ctx: Context): void | Promise<void> {
+  const res = ctx.res
+  if (res.headersSent) return
+  const route = ctx.route
+  const payload = ctx.payload
+  let status = ctx.statusCode
+  let body: string | Buffer | null = null
+  let type: string | undefined
+  if (payload === null) {
+    if (status === 0) status = 204
+  } else {
+    if (status === 0) status = 200
+    if (payload.kind === 'value') {
+      const serialize = route.serializerFor(status)
+      try {
+        body = serialize === null ? (JSON.stringify(payload.value) ?? 'null') : serialize(payload.value)
+      } catch (error) {
+        return fail(
+          runtime,
+          ctx,
+          new HttpError(500, 'The response does not match its schema.', { cause: error }),
+        )
+      }
+      type = 'application/json'
+    } else if (payload.kind === 'raw') {
+      body = payload.value
+    } else {
+      writeHead(runtime, ctx, status, undefined, undefined)
+      payload.value.on('error', onStreamError).pipe(res)
+      return
+    }
+  }
+  if (route.hooks.onSend.length > 0) return sendAfterHooks(runtime, ctx, status, body, type)
+  write(runtime, ctx, status, body, type)
+}
+
+function onStreamError(this: NodeJS.ReadableStream, error: Error): void {
+  // The status line is gone already: all that is left is to cut the response short.
+  ;(this as unknown as { destroy?: (error: Error) => void }).destroy?.(error)
+}
+
+async function sendAfterHooks(
+  runtime: Runtime,
+  ctx: Context,
+  status: number,
+  body: string | Buffer | null,
+  type: string | undefined,
+): Promise<void> {
+  let payload = body
+  try {
+    for (const hook of ctx.route.hooks.onSend) {
+      let replaced = hook(ctx, payload)
+      if (isThenable(replaced)) replaced = await replaced
+      if (typeof replaced === 'string' || Buffer.isBuffer(replaced)) payload = replaced
+    }
+  } catch (error) {
+    return fail(runtime, ctx, error)
+  }
+  write(runtime, ctx, status, payload, type)
+}
+
+function writeHead(
+  runtime: Runtime,
+  ctx: Context,
+  status: number,
+  type: string | undefined,
+  length: number | undefined,
+): void {
+  const res = ctx.res
+  const headers = ctx.responseHeaders
+  if (headers !== null) {
+    for (const name in headers) res.setHeader(name, headers[name] as string | string[])
+  }
+  if (type !== undefined && (headers === null || headers['content-type'] === undefined)) {
+    res.setHeader('content-type', type)
+  }
+  if (length !== undefined) res.setHeader('content-length', length)
+  if (runtime.serverHeader !== null) res.setHeader('server', runtime.serverHeader)
+  res.setHeader('x-request-id', ctx.id)
+  if (runtime.closing) res.setHeader('connection', 'close')
+  res.writeHead(status)
+}
+
+function write(
+  runtime: Runtime,
+  ctx: Context,
+  status: number,
+  body: string | Buffer | null,
+  type: string | undefined,
+): void {
+  const length =
+    body === null || status === 204 || status === 304
+      ? undefined
+      : typeof body === 'string'
+        ? Buffer.byteLength(body)
+        : body.length
+  writeHead(runtime, ctx, status, length === undefined ? undefined : type, length)
+  // SPEC(RFC 9110 §9.3.2): HEAD gets GET's headers, Content-Length included, and no body.
+  ctx.res.end(length === undefined || ctx.method === 'HEAD' ? undefined : body)
+}
+
+/** The error path: log server errors, run onError hooks, reply with a problem (or the hooks' reply). */
+async function fail(runtime: Runtime, ctx: Context, thrown: unknown): Promise<void> {
+  const error = asHttpError(thrown)
+  if (error.status >= 500) {
+    const cause = error.cause ?? thrown
+    runtime.log.error({ reqId: ctx.id, err: cause, method: ctx.method, url: ctx.req.url }, 'request failed')
+  }
+  if (ctx.res.headersSent) {
+    ctx.res.destroy()
+    return
+  }
+  ctx.payload = null
+  for (const hook of ctx.route.hooks.onError) {
+    try {
+      const result = hook(ctx, error)
+      if (isThenable(result)) await result
+    } catch (hookError) {
+      runtime.log.error({ reqId: ctx.id, err: hookError }, 'onError hook failed')
+    }
+  }
+  if (ctx.payload === null) setProblem(runtime, ctx, error, thrown)
+  const headers = ctx.responseHeaders
+  if (headers !== null) delete headers['content-length']
+  write(runtime, ctx, ctx.statusCode, payloadBytes(ctx), undefined)
+}
+
+function setProblem(runtime: Runtime, ctx: Context, error: HttpError, thrown: unknown): void {
+  const stack = runtime.dev && error.status >= 500 ? ((error.cause ?? thrown) as Error)?.stack : undefined
+  ctx.statusCode = error.status
+  ctx.header('content-type', PROBLEM_CONTENT_TYPE)
+  if (error.headers !== undefined) {
+    for (const name in error.headers) ctx.header(name, error.headers[name] as string)
+  }
+  ctx.payload = { kind: 'raw', value: JSON.stringify(toProblem(error, ctx.req.url, stack)) }
+}
+
+function payloadBytes(ctx: Context): string | Buffer | null {
+  const payload = ctx.payload
+  if (payload === null) return null
+  if (payload.kind === 'raw') return payload.value
+  if (payload.kind === 'value') {
+    if (ctx.responseHeaders?.['content-type'] === undefined) ctx.header('content-type', 'application/json')
+    return JSON.stringify(payload.value) ?? 'null'
+  }
+  return null
+}
+
+function track(runtime: Runtime, ctx: Context): void {
+  const res = ctx.res as TrackedResponse
+  res[contexts] = ctx
+  res[runtimes] = runtime
+  if (runtime.accessLog) res[startTimes] = performance.now()
+  res.once('finish', onFinish)
+}
+
+// PERF: a module function with the context on the response, so tracking allocates no closure.
+function onFinish(this: TrackedResponse): void {
+  const ctx = this[contexts] as Context
+  const runtime = this[runtimes] as Runtime
+  for (const hook of ctx.route.hooks.onResponse) {
+    try {
+      const result = hook(ctx)
+      if (isThenable(result)) (result as unknown as Promise<unknown>).catch(logHookError.bind(runtime))
+    } catch (error) {
+      logHookError.call(runtime, error)
+    }
+  }
+  if (runtime.accessLog) {
+    const responseTime = performance.now() - (this[startTimes] as number)
+    runtime.log.info(
+      {
+        reqId: ctx.id,
+        method: ctx.method,
+        url: ctx.req.url,
+        statusCode: this.statusCode,
+        responseTime: Math.round(responseTime * 100) / 100,
+      },
+      'request completed',
+    )
+  }
+}
+
+function logHookError(this: Runtime, error: unknown): void {
+  this.log.error({ err: error }, 'onResponse hook failed')
+}
