@@ -29,10 +29,8 @@ export type Next = () => Promise<void>
  * @example
  * const timing: Middleware = async (ctx, next) => { const t0 = performance.now(); await next(); ctx.header('server-timing', `app;dur=${performance.now() - t0}`) }
  */
-// biome-ignore lint/suspicious/noExplicitAny: middleware sees requests of every route
 export type Middleware = (ctx: Context<any>, next: Next) => unknown
 
-// biome-ignore lint/suspicious/noExplicitAny: hooks see requests of every route
 type AnyContext = Context<any>
 
 /** The lifecycle hooks; `src/lifecycle.ts` is where their order is defined. */
@@ -80,8 +78,7 @@ export type PathParams<P extends string> = string extends P
     ? { [K in Trim<Rest>]: string } & PathParams<Rest extends `${string}/${infer Tail}` ? `/${Tail}` : ''>
     : P extends `${string}*`
       ? { '*': string }
-      : // biome-ignore lint/complexity/noBannedTypes: no params at all
-        {}
+      : Record<never, never>
 
 type Flatten<T> = { [K in keyof T]: T[K] }
 

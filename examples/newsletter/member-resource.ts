@@ -1,4 +1,4 @@
-import { operation } from 'saker'
+import { operation, t } from 'saker'
 import { Member, MemberId, MemberInput, MemberPatch } from './schemas.ts'
 import type { MemberStore } from './store.ts'
 
@@ -47,7 +47,7 @@ export class MemberResource {
       tags,
       operationId: 'removeMember',
       params: MemberId,
-      response: { 204: {} },
+      response: { 204: t.Null({ description: 'The member was removed.' }) },
     },
     (ctx) => {
       this.#store.remove(ctx.params.id)
