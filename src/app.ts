@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Logger } from 'pino'
@@ -47,6 +47,8 @@ export interface ListenOptions {
 }
 
 const REQUEST_ID = /^[\x21-\x7e]{1,200}$/
+const REQUEST_ID_PREFIX = randomBytes(6).toString('base64url')
+let requestCount = 0
 
 /**
  * A saker application: a scope of routes plus everything that serves them.
@@ -202,7 +204,10 @@ export class Saker extends Scope {
 
   #requestId(req: IncomingMessage): string {
     const incoming = req.headers[this.#requestIdHeader]
-    return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID()
+    if (typeof incoming === 'string' && REQUEST_ID.test(incoming)) return incoming
+    // PERF: a random per-process prefix and a counter: unique across workers, cheaper than a UUID.
+    requestCount++
+    return `${REQUEST_ID_PREFIX}-${requestCount.toString(36)}`
   }
 
   /** The listening server, once `listen()` resolved. */

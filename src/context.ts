@@ -46,8 +46,6 @@ export class Context<I extends RequestInput = RequestInput> {
   params: I['params']
   headers: I['headers']
   body: I['body']
-  /** A bag for hooks and middleware to pass data to the handler (e.g. the signed-in user). */
-  readonly state: Record<string, unknown> = {}
   /** The reply status; `0` until set (then 200 with a body, 204 without). */
   statusCode = 0
   /** Headers added to the reply, lowercase names. */
@@ -61,6 +59,7 @@ export class Context<I extends RequestInput = RequestInput> {
   #query: I['query'] | undefined = undefined
   #cookies: Record<string, string | undefined> | undefined = undefined
   #log: Logger | undefined = undefined
+  #state: Record<string, unknown> | undefined = undefined
 
   constructor(
     host: ContextHost,
@@ -118,6 +117,12 @@ export class Context<I extends RequestInput = RequestInput> {
   get log(): Logger {
     if (this.#log === undefined) this.#log = this.#host.log.child({ reqId: this.id })
     return this.#log
+  }
+
+  /** A bag for hooks and middleware to pass data to the handler (e.g. the signed-in user). */
+  get state(): Record<string, unknown> {
+    if (this.#state === undefined) this.#state = {}
+    return this.#state
   }
 
   /** Whether a reply is set (by a helper or by writing to `res` directly). */

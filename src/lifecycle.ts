@@ -138,8 +138,13 @@ function keepResult(ctx: Context, result: unknown): void {
   ctx.payload = { kind: 'value', value: result }
 }
 
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && !Buffer.isBuffer(value)
+}
+
 function checkPart(check: InputCheck, value: unknown, errors: FieldError[]): unknown {
-  const input = check.coerce === null ? value : check.coerce({ ...(value as Record<string, unknown>) })
+  // Coercion works on a copy: `ctx.req.headers` and the parsed body stay as received.
+  const input = check.coerce !== null && isPlainObject(value) ? check.coerce({ ...value }) : value
   if (!check.validator.check(input)) {
     errors.push(...check.validator.errors(input, check.in))
   }

@@ -61,7 +61,7 @@ export function emptyHooks(): HookLists {
 
 function compileInput(schema: TSchema | undefined, location: FieldError['in']): InputCheck | null {
   if (schema === undefined) return null
-  const coerce = location === 'body' ? null : compileCoercer(schema)
+  const coerce = compileCoercer(schema, location !== 'body')
   return { in: location, coerce, validator: compileValidator(schema) }
 }
 

@@ -177,7 +177,9 @@ function parameter(
   schema: unknown,
   required: boolean,
 ): Json {
-  const param: Json = { name, in: where, required, schema: registry.convert(schema) }
+  // A value with a default may be left out: saker fills the default in.
+  const hasDefault = isRecord(schema) && schema.default !== undefined
+  const param: Json = { name, in: where, required: required && !hasDefault, schema: registry.convert(schema) }
   if (isRecord(schema) && typeof schema.description === 'string') param.description = schema.description
   if (isRecord(schema) && schema.deprecated === true) param.deprecated = true
   return param

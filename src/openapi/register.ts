@@ -32,13 +32,17 @@ export function registerDocs(
   })
   if (docsPath !== false) {
     const assets = docsAssets(documentPath)
-    app.get(docsPath, hidden, (ctx: Context) => ctx.redirect(`${docsPath}/`, 301))
+    app.get(docsPath, hidden, (ctx: Context) => ctx.redirect(`${docsPath}/`, 302))
     app.get(`${docsPath}/*`, hidden, (ctx) => {
       const name = ctx.params['*'] === '' ? 'index.html' : ctx.params['*']
       const asset = assets.get(name)
       if (asset === undefined) throw new HttpError(404, `No docs asset ${name}.`)
       ctx.header('content-type', asset.type)
-      ctx.header('cache-control', name === 'index.html' ? 'no-cache' : 'public, max-age=86400')
+      // NOTE: the page and its initializer name the document URL, so they are revalidated; the bundles are cached.
+      ctx.header(
+        'cache-control',
+        name.startsWith('swagger-ui') || name.startsWith('favicon') ? 'public, max-age=86400' : 'no-cache',
+      )
       return ctx.send(asset.body)
     })
   }

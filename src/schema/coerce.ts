@@ -2,7 +2,7 @@ import type { TSchema } from '@sinclair/typebox'
 
 type Convert = (value: unknown) => unknown
 
-/** Strings of the URL and headers become the numbers, booleans and arrays their schema asks for. */
+/** Strings of the URL and headers become the numbers, booleans and arrays their schema asks for; defaults fill gaps. */
 export type Coercer = (input: Record<string, unknown>) => Record<string, unknown>
 
 const NUMERIC = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/
@@ -55,23 +55,33 @@ function converterFor(schema: TSchema): Convert | null {
   return null
 }
 
+/** A copy of a default, so no request can change the schema's own value. */
+function copyOf(value: unknown): unknown {
+  return value !== null && typeof value === 'object' ? structuredClone(value) : value
+}
+
 /**
- * Compiles the coercion of a flat object schema (params, query, headers).
- * Returns `null` when no property needs converting, so the request skips the step.
+ * Compiles the coercion of an object schema's top-level properties: URL and
+ * header strings are converted (`convert`), and missing properties get their
+ * schema's `default`. Returns `null` when there is nothing to do, so the request skips the step.
  */
-export function compileCoercer(schema: TSchema): Coercer | null {
+export function compileCoercer(schema: TSchema, convert: boolean): Coercer | null {
   const properties = schema.properties as Record<string, TSchema> | undefined
   if (!properties) return null
-  const steps: Array<[string, Convert]> = []
+  const steps: Array<[string, Convert | null, unknown]> = []
   for (const [name, property] of Object.entries(properties)) {
-    const convert = converterFor(property)
-    if (convert) steps.push([name, convert])
+    const converter = convert ? converterFor(property) : null
+    if (converter !== null || property.default !== undefined) steps.push([name, converter, property.default])
   }
   if (steps.length === 0) return null
   return (input) => {
-    for (const [name, convert] of steps) {
+    for (const [name, converter, fallback] of steps) {
       const value = input[name]
-      if (value !== undefined) input[name] = convert(value)
+      if (value === undefined) {
+        if (fallback !== undefined) input[name] = copyOf(fallback)
+      } else if (converter !== null) {
+        input[name] = converter(value)
+      }
     }
     return input
   }
