@@ -3,13 +3,20 @@ import fastJson from 'fast-json-stringify'
 
 export type Serializer = (value: unknown) => string
 
-/** A plain JSON copy of a schema without `$id`s: fast-json-stringify refuses one `$id` used twice. */
-function withoutIds(schema: unknown): unknown {
-  if (Array.isArray(schema)) return schema.map(withoutIds)
+/**
+ * A plain JSON copy of a schema where each `$id` stands once: fast-json-stringify
+ * refuses one `$id` used twice (a `Member` in two properties); later copies lose it.
+ */
+function withIdsOnce(schema: unknown, seen = new Set<string>()): unknown {
+  if (Array.isArray(schema)) return schema.map((item) => withIdsOnce(item, seen))
   if (schema === null || typeof schema !== 'object') return schema
   const copy: Record<string, unknown> = {}
   for (const [key, value] of Object.entries(schema)) {
-    if (key !== '$id') copy[key] = withoutIds(value)
+    if (key === '$id' && typeof value === 'string') {
+      if (seen.has(value)) continue
+      seen.add(value)
+    }
+    copy[key] = withIdsOnce(value, seen)
   }
   return copy
 }
@@ -19,5 +26,5 @@ function withoutIds(schema: unknown): unknown {
  * written, so a field missing from the schema never leaks.
  */
 export function compileSerializer(schema: TSchema): Serializer {
-  return fastJson(withoutIds(schema) as Parameters<typeof fastJson>[0]) as Serializer
+  return fastJson(withIdsOnce(schema) as Parameters<typeof fastJson>[0]) as Serializer
 }
