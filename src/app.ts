@@ -171,10 +171,17 @@ export class Saker extends Scope {
     if (!this.#ready) this.ready()
     const url = req.url as string
     const queryAt = url.indexOf('?')
-    let path = queryAt === -1 ? url : url.slice(0, queryAt)
-    if (this.#ignoreTrailingSlash && path.length > 1 && path.charCodeAt(path.length - 1) === 47)
-      path = path.slice(0, -1)
-    const match = this.#router.find(path)
+    const path = queryAt === -1 ? url : url.slice(0, queryAt)
+    let match = this.#router.find(path)
+    // The path as sent wins (`/files/` matches `/files/*`); only then is a trailing slash ignored.
+    if (
+      match === null &&
+      this.#ignoreTrailingSlash &&
+      path.length > 1 &&
+      path.charCodeAt(path.length - 1) === 47
+    ) {
+      match = this.#router.find(path.slice(0, -1))
+    }
     let route: CompiledRoute
     let params: Record<string, string>
     if (match === null) {

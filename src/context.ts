@@ -1,4 +1,10 @@
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http'
+import {
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type ServerResponse,
+  validateHeaderName,
+  validateHeaderValue,
+} from 'node:http'
 import { parse as parseQuery } from 'node:querystring'
 import type { Readable } from 'node:stream'
 import { parseCookie, type SetCookie, stringifySetCookie } from 'cookie'
@@ -25,6 +31,21 @@ export type Payload =
   | { kind: 'stream'; value: Readable }
 
 const redirectStatuses = new Set([300, 301, 302, 303, 307, 308])
+
+function checkStatus(code: number): number {
+  if (!Number.isInteger(code) || code < 100 || code > 599) throw new RangeError(`Not an HTTP status: ${code}`)
+  return code
+}
+
+// Characters a URL may not carry as they are; encoded so a Location never holds CR, LF or spaces.
+const UNSAFE_URL_CHARACTERS = /[^\x21-\x7e]|%(?![0-9A-Fa-f]{2})/gu
+function encodeUnsafe(character: string): string {
+  if (character === '%') return '%25'
+  // A lone surrogate cannot be encoded: it becomes U+FFFD.
+  return character.length === 1 && character >= '\ud800' && character <= '\udfff'
+    ? '%EF%BF%BD'
+    : encodeURIComponent(character)
+}
 
 /**
  * One request and its reply. Handlers, hooks and middleware read the request from
@@ -132,12 +153,14 @@ export class Context<I extends RequestInput = RequestInput> {
 
   /** Sets the reply status. */
   status(code: number): this {
-    this.statusCode = code
+    this.statusCode = checkStatus(code)
     return this
   }
 
-  /** Sets a reply header (name case does not matter). */
+  /** Sets a reply header (name case does not matter); an invalid name or value (CR, LF) throws here. */
   header(name: string, value: string | number | string[]): this {
+    validateHeaderName(name)
+    validateHeaderValue(name, value as string)
     if (this.responseHeaders === null) this.responseHeaders = {}
     this.responseHeaders[name.toLowerCase()] = Array.isArray(value) ? value : String(value)
     return this
@@ -154,14 +177,14 @@ export class Context<I extends RequestInput = RequestInput> {
 
   /** Replies with a value as JSON, through the route's response schema for the status. */
   json(value: unknown, status?: number): Reply {
-    if (status !== undefined) this.statusCode = status
+    if (status !== undefined) this.statusCode = checkStatus(status)
     this.payload = { kind: 'value', value }
     return REPLY
   }
 
   /** Replies with text (`text/plain; charset=utf-8` unless a content type is set). */
   text(value: string, status?: number): Reply {
-    if (status !== undefined) this.statusCode = status
+    if (status !== undefined) this.statusCode = checkStatus(status)
     this.#defaultType('text/plain; charset=utf-8')
     this.payload = { kind: 'raw', value }
     return REPLY
@@ -169,7 +192,7 @@ export class Context<I extends RequestInput = RequestInput> {
 
   /** Replies with a string or bytes as they are (`application/octet-stream` unless a type is set). */
   send(value: string | Buffer, status?: number): Reply {
-    if (status !== undefined) this.statusCode = status
+    if (status !== undefined) this.statusCode = checkStatus(status)
     this.#defaultType(typeof value === 'string' ? 'text/plain; charset=utf-8' : 'application/octet-stream')
     this.payload = { kind: 'raw', value }
     return REPLY
@@ -182,10 +205,10 @@ export class Context<I extends RequestInput = RequestInput> {
     return REPLY
   }
 
-  /** Redirects to `location` (302 Found unless another 3xx status is given). */
+  /** Redirects to `location` (302 Found unless another 3xx status is given); unsafe characters are percent-encoded. */
   redirect(location: string, status = 302): Reply {
     if (!redirectStatuses.has(status)) throw new RangeError(`Not a redirect status: ${status}`)
-    this.header('location', location)
+    this.header('location', location.replace(UNSAFE_URL_CHARACTERS, encodeUnsafe))
     this.statusCode = status
     this.payload = { kind: 'raw', value: '' }
     return REPLY

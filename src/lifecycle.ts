@@ -115,19 +115,20 @@ async function runHandler(ctx: Context): Promise<void> {
 }
 
 /** Koa-style dispatch: `next` of middleware `i` runs middleware `i + 1`, the last one the handler. */
-function dispatchMiddleware(ctx: Context, index: number, lastCalled: number): Promise<void> {
+function dispatchMiddleware(ctx: Context, index: number, lastCalled: number): Promise<unknown> {
   if (index <= lastCalled) return Promise.reject(new Error('next() was called more than once'))
   const middleware = ctx.route.middleware[index]
   if (middleware === undefined) return runHandler(ctx)
   // NOTE: one `next` per middleware and request is the price of `(ctx, next)`; routes without middleware never pay it.
   let called = index
-  const next = () => {
+  const next = (): Promise<void> => {
     const result = dispatchMiddleware(ctx, index + 1, called)
     called = index + 1
-    return result
+    return result as Promise<void>
   }
   try {
-    return Promise.resolve(middleware(ctx, next)).then(() => undefined)
+    const result = middleware(ctx, next)
+    return isThenable(result) ? (result as Promise<unknown>) : Promise.resolve(result)
   } catch (error) {
     return Promise.reject(error)
   }
@@ -269,15 +270,44 @@ function write(
   body: string | Buffer | null,
   type: string | undefined,
 ): void {
-  const length =
-    body === null || status === 204 || status === 304
-      ? undefined
+  // SPEC(RFC 9110 §8.6): 1xx, 204 and 304 have no body and no Content-Length; every other reply has one.
+  const bodiless = status === 204 || status === 304 || status < 200
+  const length = bodiless
+    ? undefined
+    : body === null
+      ? 0
       : typeof body === 'string'
         ? Buffer.byteLength(body)
         : body.length
-  writeHead(runtime, ctx, status, length === undefined ? undefined : type, length)
+  try {
+    writeHead(runtime, ctx, status, body === null ? undefined : type, length)
+  } catch (error) {
+    writeFailure(runtime, ctx, error)
+    return
+  }
   // SPEC(RFC 9110 §9.3.2): HEAD gets GET's headers, Content-Length included, and no body.
-  ctx.res.end(length === undefined || ctx.method === 'HEAD' ? undefined : body)
+  ctx.res.end(bodiless || body === null || ctx.method === 'HEAD' ? undefined : body)
+}
+
+/** Node refused the reply's status or a header: nothing is sent yet, so answer a bare 500 problem. */
+function writeFailure(runtime: Runtime, ctx: Context, thrown: unknown): void {
+  runtime.log.error(
+    { reqId: ctx.id, err: thrown, method: ctx.method, url: ctx.req.url },
+    'reply could not be written',
+  )
+  const res = ctx.res
+  try {
+    for (const name of res.getHeaderNames()) res.removeHeader(name)
+    const body = JSON.stringify(toProblem(asHttpError(thrown), ctx.req.url))
+    res.writeHead(500, {
+      'content-type': PROBLEM_CONTENT_TYPE,
+      'content-length': Buffer.byteLength(body),
+      'x-request-id': ctx.id,
+    })
+    res.end(ctx.method === 'HEAD' ? undefined : body)
+  } catch {
+    res.destroy()
+  }
 }
 
 /** The error path: log server errors, run onError hooks, reply with a problem (or the hooks' reply). */
@@ -291,7 +321,9 @@ async function fail(runtime: Runtime, ctx: Context, thrown: unknown): Promise<vo
     ctx.res.destroy()
     return
   }
+  // The failed reply is dropped: an onError hook may set its own, else the problem is sent.
   ctx.payload = null
+  ctx.statusCode = 0
   for (const hook of ctx.route.hooks.onError) {
     try {
       const result = hook(ctx, error)
@@ -301,6 +333,7 @@ async function fail(runtime: Runtime, ctx: Context, thrown: unknown): Promise<vo
     }
   }
   if (ctx.payload === null) setProblem(runtime, ctx, error, thrown)
+  else if (ctx.statusCode === 0) ctx.statusCode = error.status
   const headers = ctx.responseHeaders
   if (headers !== null) delete headers['content-length']
   write(runtime, ctx, ctx.statusCode, payloadBytes(ctx), undefined)

@@ -1,5 +1,5 @@
 import type { RouteDefinition } from './route.ts'
-import type { Handler, InputOf, Method, RouteOptions } from './types.ts'
+import type { Handler, HookName, InputOf, Method, RouteOptions } from './types.ts'
 
 /** A resource method with its schemas and metadata, made by `operation()`. */
 export interface Operation {
@@ -69,11 +69,27 @@ export function resourceRoutes(
   return definitions
 }
 
+function listOf<T>(value: T | T[] | undefined): T[] {
+  return value === undefined ? [] : Array.isArray(value) ? value : [value]
+}
+
+/** Shared options first, the operation's own after: lists (middleware, each hook) are joined, the rest overridden. */
 function mergeOptions(shared: RouteOptions, own: RouteOptions): RouteOptions {
+  const hooks: NonNullable<RouteOptions['hooks']> = {}
+  for (const name of new Set([
+    ...Object.keys(shared.hooks ?? {}),
+    ...Object.keys(own.hooks ?? {}),
+  ]) as Set<HookName>) {
+    ;(hooks as Record<HookName, unknown[]>)[name] = [
+      ...listOf(shared.hooks?.[name]),
+      ...listOf(own.hooks?.[name]),
+    ]
+  }
   return {
     ...shared,
     ...own,
     tags: own.tags ?? shared.tags,
     middleware: [...(shared.middleware ?? []), ...(own.middleware ?? [])],
+    hooks,
   }
 }

@@ -7,7 +7,16 @@ import type { IncomingMessage } from 'node:http'
  */
 export type TrustProxy = boolean | string[]
 
-const LOOPBACK = ['127.0.0.1', '::1', '::ffff:127.0.0.1']
+const LOOPBACK = ['127.0.0.1', '::1']
+
+const IPV4_MAPPED = '::ffff:'
+
+/** An IPv4 peer of a dual-stack socket shows as `::ffff:10.0.0.2`; compare it as `10.0.0.2`. */
+function unmapped(address: string): string {
+  return address.startsWith(IPV4_MAPPED) && address.includes('.')
+    ? address.slice(IPV4_MAPPED.length)
+    : address
+}
 
 function socketAddress(req: IncomingMessage): string | undefined {
   return req.socket.remoteAddress
@@ -26,12 +35,12 @@ function forwardedFor(req: IncomingMessage): string[] {
 export function clientAddressResolver(trust: TrustProxy): (req: IncomingMessage) => string | undefined {
   if (trust === false) return socketAddress
   if (trust === true) return (req) => forwardedFor(req)[0] ?? socketAddress(req)
-  const trusted = new Set(trust.flatMap((entry) => (entry === 'loopback' ? LOOPBACK : [entry])))
+  const trusted = new Set(trust.flatMap((entry) => (entry === 'loopback' ? LOOPBACK : [unmapped(entry)])))
   // SPEC: walk from the nearest hop back, stopping at the first address not trusted.
   return (req) => {
     let address = socketAddress(req)
     const hops = forwardedFor(req)
-    while (address !== undefined && trusted.has(address) && hops.length > 0) address = hops.pop()
+    while (address !== undefined && trusted.has(unmapped(address)) && hops.length > 0) address = hops.pop()
     return address
   }
 }
