@@ -1,12 +1,18 @@
 import { randomBytes } from 'node:crypto'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { AddressInfo, Socket } from 'node:net'
 import type { Logger } from 'pino'
 import { Context } from './context.ts'
 import { HttpError } from './errors.ts'
 import { DEFAULT_BODY_LIMIT } from './http/body.ts'
 import { clientAddressResolver, type TrustProxy } from './http/client-address.ts'
-import { createHttpServer, DEFAULT_LIMITS, type ServerLimits } from './http/server.ts'
+import {
+  closeGracefully,
+  createHttpServer,
+  DEFAULT_LIMITS,
+  type ServerLimits,
+  trackSockets,
+} from './http/server.ts'
 import { type Runtime, run } from './lifecycle.ts'
 import { createLogger, type LoggerSetting } from './logger.ts'
 import { type DocsOptions, registerDocs } from './openapi/register.ts'
@@ -72,6 +78,7 @@ export class Saker extends Scope {
   #notFound: CompiledRoute | null = null
   #ready = false
   #server: Server | null = null
+  #sockets: Set<Socket> = new Set()
   #closing = false
 
   constructor(options: SakerOptions = {}) {
@@ -226,8 +233,13 @@ export class Saker extends Scope {
   async listen(options: ListenOptions = {}): Promise<AddressInfo> {
     if (this.#server) throw new Error('The app is already listening')
     this.ready()
-    const server = createHttpServer(this.handle, { ...DEFAULT_LIMITS, ...this.#options.server })
+    const server = createHttpServer(
+      this.handle,
+      { ...DEFAULT_LIMITS, ...this.#options.server },
+      this.#runtime.serverHeader,
+    )
     this.#server = server
+    this.#sockets = trackSockets(server)
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)
       server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
@@ -245,12 +257,11 @@ export class Saker extends Scope {
     const server = this.#server
     if (!server) return
     this.#closing = true
-    const grace = this.#options.server?.closeGrace ?? DEFAULT_LIMITS.closeGrace
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()))
-    server.closeIdleConnections()
-    const timer = setTimeout(() => server.closeAllConnections(), grace)
-    await closed
-    clearTimeout(timer)
+    await closeGracefully(
+      server,
+      this.#sockets,
+      this.#options.server?.closeGrace ?? DEFAULT_LIMITS.closeGrace,
+    )
     this.#server = null
   }
 }

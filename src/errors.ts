@@ -1,4 +1,5 @@
 import { STATUS_CODES } from 'node:http'
+import { Type } from '@sinclair/typebox'
 
 /** One entry of a validation problem: where the bad value was and what is wrong with it. */
 export interface FieldError {
@@ -109,3 +110,12 @@ export function asHttpError(error: unknown): HttpError {
   if (error instanceof HttpError) return error
   return new HttpError(500, 'The server failed to handle the request.', { cause: error })
 }
+
+/**
+ * Declares an error response in a route's `response` map, so OpenAPI documents it
+ * as an `application/problem+json` Problem (the body itself is always saker's).
+ *
+ * @example
+ * app.post('/members', { body: MemberInput, response: { 201: Member, 409: ProblemSchema } }, addMember)
+ */
+export const ProblemSchema = Type.Unsafe<Problem>({ type: 'object', description: 'An RFC 9457 problem.' })

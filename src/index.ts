@@ -2,7 +2,14 @@
 export { type Static, type TSchema, Type as t } from '@sinclair/typebox'
 export { type ListenOptions, Saker, type SakerOptions, saker } from './app.ts'
 export { Context } from './context.ts'
-export { ErrorCodes, type FieldError, HttpError, type HttpErrorOptions, type Problem } from './errors.ts'
+export {
+  ErrorCodes,
+  type FieldError,
+  HttpError,
+  type HttpErrorOptions,
+  type Problem,
+  ProblemSchema,
+} from './errors.ts'
 export type { TrustProxy } from './http/client-address.ts'
 export type { ServerLimits } from './http/server.ts'
 export type { OpenApiOptions } from './openapi/document.ts'

@@ -1,4 +1,4 @@
-import { operation, t } from 'saker'
+import { operation, ProblemSchema, t } from 'saker'
 import { Member, MemberId, MemberInput, MemberPatch } from './schemas.ts'
 import type { MemberStore } from './store.ts'
 
@@ -24,7 +24,7 @@ export class MemberResource {
       operationId: 'replaceMember',
       params: MemberId,
       body: MemberInput,
-      response: { 200: Member },
+      response: { 200: Member, 409: ProblemSchema },
     },
     (ctx) => this.#store.replace(ctx.params.id, ctx.body),
   )
@@ -36,7 +36,7 @@ export class MemberResource {
       operationId: 'updateMember',
       params: MemberId,
       body: MemberPatch,
-      response: { 200: Member },
+      response: { 200: Member, 409: ProblemSchema },
     },
     (ctx) => this.#store.update(ctx.params.id, ctx.body),
   )

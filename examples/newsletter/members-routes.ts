@@ -1,4 +1,4 @@
-import type { Scope } from 'saker'
+import { ProblemSchema, type Scope } from 'saker'
 import { Member, MemberInput, MemberPage, PageQuery } from './schemas.ts'
 import type { MemberStore } from './store.ts'
 
@@ -27,7 +27,7 @@ export function memberRoutes(api: Scope, store: MemberStore): void {
       tags: ['members'],
       operationId: 'addMember',
       body: MemberInput,
-      response: { 201: Member },
+      response: { 201: Member, 409: ProblemSchema },
     },
     (ctx) => {
       const member = store.add(ctx.body)

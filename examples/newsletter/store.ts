@@ -34,7 +34,10 @@ export class MemberStore {
 
   update(id: number, patch: MemberPatch): Member {
     const current = this.get(id)
-    if (patch.email !== undefined && patch.email !== current.email) this.#assertEmailFree(patch.email)
+    // A member may change the case of their own email: only another member's address collides.
+    if (patch.email !== undefined && patch.email.toLowerCase() !== current.email.toLowerCase()) {
+      this.#assertEmailFree(patch.email)
+    }
     const member = { ...current, ...patch, id }
     this.#byEmail.delete(current.email.toLowerCase())
     this.#save(member)

@@ -18,8 +18,11 @@ interface PendingBody {
 const pending = Symbol('saker.pendingBody')
 type ReadingRequest = IncomingMessage & { [pending]?: PendingBody }
 
+// The rest of the body is never read, so the connection cannot carry another request.
+const CLOSE = { connection: 'close' }
+
 function tooLarge(limit: number): HttpError {
-  return new HttpError(413, `The request body is larger than ${limit} bytes.`)
+  return new HttpError(413, `The request body is larger than ${limit} bytes.`, { headers: CLOSE })
 }
 
 // PERF: listeners are module functions reading their state from the request, so
@@ -62,11 +65,15 @@ function stopReading(req: ReadingRequest): void {
   req.pause()
 }
 
-/** Whether the request declares a body (RFC 9112 §6.3: Content-Length > 0 or Transfer-Encoding). */
+/**
+ * Whether the request has a body to parse: RFC 9112 §6.3 framing (Content-Length or
+ * Transfer-Encoding), or a Content-Type, so an empty JSON body is parsed (and refused).
+ */
 export function hasBody(req: IncomingMessage): boolean {
-  const length = req.headers['content-length']
-  if (length !== undefined) return length !== '0'
-  return req.headers['transfer-encoding'] !== undefined
+  const headers = req.headers
+  if (headers['content-type'] !== undefined || headers['transfer-encoding'] !== undefined) return true
+  const length = headers['content-length']
+  return length !== undefined && length !== '0'
 }
 
 /**
@@ -94,7 +101,8 @@ function parseJson(raw: Buffer): unknown {
     return secureJson.parse(raw.toString('utf8'), undefined, JSON_OPTIONS)
   } catch (error) {
     const message = (error as Error).message
-    if (message.includes('prototype')) {
+    // secure-json-parse's own message; V8's parse errors never start with it.
+    if (message.startsWith('Object contains forbidden prototype property')) {
       throw new HttpError(
         400,
         'The JSON body has a forbidden "__proto__" or "constructor.prototype" property.',

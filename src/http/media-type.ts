@@ -4,33 +4,69 @@ export interface MediaType {
   charset: string | undefined
 }
 
-// SPEC(RFC 9110 §8.3.1): media-type = type "/" subtype parameters; tokens only,
-// OWS is spaces and tabs. Anything else is not a media type and gets a 415.
-const ESSENCE = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+\/[!#$%&'*+.^_`|~0-9A-Za-z-]+)[ \t]*(;.*)?$/s
-const PARAMETER = /^[ \t]*([!#$%&'*+.^_`|~0-9A-Za-z-]+)=([!#$%&'*+.^_`|~0-9A-Za-z-]+|"[^"\\]*")[ \t]*$/
-const EMPTY_PARAMETER = /^[ \t]*$/
+// SPEC(RFC 9110 §8.3.1, §5.6): media-type = type "/" subtype *( OWS ";" OWS [ parameter ] ),
+// parameter = token "=" ( token / quoted-string ), OWS = spaces and tabs. Anything else is 415.
+const ESSENCE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+\/[!#$%&'*+.^_`|~0-9A-Za-z-]+/
+const TOKEN = /[!#$%&'*+.^_`|~0-9A-Za-z-]+/y
+const OWS = /[ \t]*/y
 
-const cache = new Map<string, MediaType | null>()
-const CACHE_LIMIT = 256
+/** Reads `pattern` (sticky) at `at`; the end of the match, or -1. */
+function read(pattern: RegExp, text: string, at: number): number {
+  pattern.lastIndex = at
+  return pattern.test(text) ? pattern.lastIndex : -1
+}
+
+/** Reads a quoted-string at `at` (on the opening quote): its value and end, or null. */
+function readQuoted(text: string, at: number): { value: string; end: number } | null {
+  let value = ''
+  for (let i = at + 1; i < text.length; i++) {
+    const char = text[i] as string
+    if (char === '"') return { value, end: i + 1 }
+    if (char === '\\') {
+      i++
+      if (i === text.length) return null
+      value += text[i]
+    } else if (char === '\r' || char === '\n' || char === '\0') {
+      return null
+    } else {
+      value += char
+    }
+  }
+  return null
+}
 
 function parse(header: string): MediaType | null {
   const head = ESSENCE.exec(header)
   if (!head) return null
   let charset: string | undefined
-  const parameters = head[2]
-  if (parameters !== undefined) {
-    // NOTE: quoted values holding ";" are not supported; no media type we parse uses them.
-    const parts = parameters.slice(1).split(';')
-    for (const part of parts) {
-      if (EMPTY_PARAMETER.test(part)) continue
-      const parameter = PARAMETER.exec(part)
-      if (!parameter) return null
-      const name = (parameter[1] as string).toLowerCase()
-      if (name === 'charset') charset = (parameter[2] as string).replaceAll('"', '').toLowerCase()
+  let at = read(OWS, header, head[0].length)
+  while (at < header.length) {
+    if (header[at] !== ';') return null
+    at = read(OWS, header, at + 1)
+    if (at === header.length || header[at] === ';') continue
+    const nameEnd = read(TOKEN, header, at)
+    if (nameEnd === -1 || header[nameEnd] !== '=') return null
+    const name = header.slice(at, nameEnd).toLowerCase()
+    let value: string
+    if (header[nameEnd + 1] === '"') {
+      const quoted = readQuoted(header, nameEnd + 1)
+      if (quoted === null) return null
+      value = quoted.value
+      at = quoted.end
+    } else {
+      const valueEnd = read(TOKEN, header, nameEnd + 1)
+      if (valueEnd === -1) return null
+      value = header.slice(nameEnd + 1, valueEnd)
+      at = valueEnd
     }
+    if (name === 'charset') charset = value.toLowerCase()
+    at = read(OWS, header, at)
   }
-  return { essence: (head[1] as string).toLowerCase(), charset }
+  return { essence: head[0].toLowerCase(), charset }
 }
+
+const cache = new Map<string, MediaType | null>()
+const CACHE_LIMIT = 256
 
 /**
  * Parses a `Content-Type` header strictly; `null` when it is malformed.

@@ -24,13 +24,20 @@ export const DEFAULT_LIMITS: Required<ServerLimits> = {
   closeGrace: 10_000,
 }
 
+const serverHeader = Symbol('saker.serverHeader')
+type NamedServer = Server & { [serverHeader]?: string | null }
+
 const clientErrorStatus: Record<string, number> = {
   HPE_HEADER_OVERFLOW: 431,
   ERR_HTTP_REQUEST_TIMEOUT: 408,
 }
 
 /** Answers requests Node could not parse (bad framing, oversized head, timeouts) with a problem+json. */
-function onClientError(error: Error & { code?: string }, socket: Socket): void {
+function onClientError(
+  this: Server & { [serverHeader]?: string | null },
+  error: Error & { code?: string },
+  socket: Socket,
+): void {
   const responding = (socket as Socket & { _httpMessage?: ServerResponse })._httpMessage
   if (error.code === 'ECONNRESET' || !socket.writable || responding?.headersSent) {
     socket.destroy()
@@ -39,8 +46,9 @@ function onClientError(error: Error & { code?: string }, socket: Socket): void {
   const status = clientErrorStatus[error.code ?? ''] ?? 400
   const detail = status === 400 ? 'The request is not valid HTTP.' : undefined
   const body = JSON.stringify(toProblem(new HttpError(status, detail)))
+  const server = this[serverHeader] ? `Server: ${this[serverHeader]}\r\n` : ''
   socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nDate: ${new Date().toUTCString()}\r\n${server}Content-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   )
 }
 
@@ -48,13 +56,44 @@ function onClientError(error: Error & { code?: string }, socket: Socket): void {
 export function createHttpServer(
   handle: (req: IncomingMessage, res: ServerResponse) => void,
   limits: Required<ServerLimits>,
+  serverName: string | null,
 ): Server {
   const server = createServer(
-    { maxHeaderSize: limits.maxHeaderSize, requestTimeout: limits.requestTimeout },
+    {
+      maxHeaderSize: limits.maxHeaderSize,
+      requestTimeout: limits.requestTimeout,
+      headersTimeout: limits.headersTimeout,
+      keepAliveTimeout: limits.keepAliveTimeout,
+      // NOTE: Node enforces both timeouts on a sweep (30 s apart by default), so it must run more often than they expire.
+      connectionsCheckingInterval: Math.max(100, Math.min(limits.headersTimeout, limits.requestTimeout) / 4),
+    },
     handle,
   )
-  server.headersTimeout = limits.headersTimeout
-  server.keepAliveTimeout = limits.keepAliveTimeout
+  ;(server as NamedServer)[serverHeader] = serverName
   server.on('clientError', onClientError)
   return server
+}
+
+/**
+ * Stops a server gracefully: no new connections, idle ones (including those that
+ * never sent a request) closed now, busy ones once their reply is out, all of them after `grace` ms.
+ */
+export function closeGracefully(server: Server, sockets: ReadonlySet<Socket>, grace: number): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+  server.closeIdleConnections()
+  for (const socket of sockets) {
+    if ((socket as Socket & { _httpMessage?: unknown })._httpMessage == null) socket.destroy()
+  }
+  const timer = setTimeout(() => server.closeAllConnections(), grace)
+  return closed.finally(() => clearTimeout(timer))
+}
+
+/** Tracks a server's open sockets, for `closeGracefully`. */
+export function trackSockets(server: Server): Set<Socket> {
+  const sockets = new Set<Socket>()
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket)
+    socket.once('close', () => sockets.delete(socket))
+  })
+  return sockets
 }

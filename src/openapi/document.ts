@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http'
 import { isDeepStrictEqual } from 'node:util'
 import type { TSchema } from '@sinclair/typebox'
-import { PROBLEM_CONTENT_TYPE } from '../errors.ts'
+import { PROBLEM_CONTENT_TYPE, ProblemSchema } from '../errors.ts'
 import type { CompiledRoute } from '../route.ts'
 import { PROBLEM, problemSchemas, VALIDATION_PROBLEM } from './problem-schemas.ts'
 
@@ -242,7 +242,13 @@ function responses(route: CompiledRoute, registry: SchemaRegistry): Json {
   for (const [key, schema] of Object.entries(route.options.response ?? {})) {
     if (schema === undefined) continue
     const response: Json = { description: describeStatus(key) }
-    if (!NO_CONTENT.has(key)) response.content = { 'application/json': { schema: registry.convert(schema) } }
+    if (schema === ProblemSchema) {
+      const known = ERROR_RESPONSES[Number(key)]
+      if (known !== undefined) response.description = known.description
+      response.content = { [PROBLEM_CONTENT_TYPE]: { schema: componentRef(PROBLEM) } }
+    } else if (!NO_CONTENT.has(key)) {
+      response.content = { 'application/json': { schema: registry.convert(schema) } }
+    }
     declared.set(key, response)
   }
   const hasSuccess = [...declared.keys()].some((key) => key.startsWith('2') || key === 'default')
