@@ -70,7 +70,7 @@ export class Context<I extends RequestInput = RequestInput> {
   /** The reply status; `0` until set (then 200 with a body, 204 without). */
   statusCode = 0
   /** Headers added to the reply, lowercase names. */
-  responseHeaders: Record<string, string | string[]> | null = null
+  responseHeaders: Record<string, string | number | string[]> | null = null
   /** The reply body, once set. */
   payload: Payload | null = null
   /** @internal the compiled route serving this request. */
@@ -171,7 +171,7 @@ export class Context<I extends RequestInput = RequestInput> {
     const line = stringifySetCookie({ ...options, name, value })
     const existing = this.responseHeaders?.['set-cookie']
     const lines =
-      existing === undefined ? [line] : [...(Array.isArray(existing) ? existing : [existing]), line]
+      existing === undefined ? [line] : [...(Array.isArray(existing) ? existing : [String(existing)]), line]
     return this.header('set-cookie', lines)
   }
 
