@@ -5,8 +5,8 @@ import {
   validateHeaderName,
   validateHeaderValue,
 } from 'node:http'
-import { parse as parseQuery } from 'node:querystring'
 import type { Readable } from 'node:stream'
+import { parse as parseQuery } from 'fast-querystring'
 import { parseCookie, type SetCookie, stringifySetCookie } from 'cookie'
 import type { Logger } from 'pino'
 import type { CompiledRoute } from './route.ts'

@@ -144,11 +144,13 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 function checkPart(check: InputCheck, value: unknown, errors: FieldError[]): unknown {
-  // Coercion works on a copy: `ctx.req.headers` and the parsed body stay as received.
-  const input = check.coerce !== null && isPlainObject(value) ? check.coerce({ ...value }) : value
-  if (!check.validator.check(input)) {
-    errors.push(...check.validator.errors(input, check.in))
+  let input = value
+  if (check.coerce !== null && isPlainObject(value)) {
+    // PERF: the parsed query and matched params are this request's own and are coerced in place;
+    // headers (Node's object) and the shared empty params are copied first.
+    input = check.in === 'headers' || Object.isFrozen(value) ? check.coerce({ ...value }) : check.coerce(value)
   }
+  if (!check.validator.check(input)) errors.push(...check.validator.errors(input, check.in))
   return input
 }
 
