@@ -72,6 +72,8 @@ export class Saker extends Scope {
   readonly #options: SakerOptions
   readonly #router = new TrieRouter<CompiledRoute>()
   readonly #notAllowed = new Map<Endpoint<CompiledRoute>, CompiledRoute>()
+  /** Every path's method table, each once, for the automatic OPTIONS and 405 routes. */
+  readonly #endpoints = new Set<Endpoint<CompiledRoute>>()
   readonly #runtime: Runtime
   readonly #requestIdHeader: string
   readonly #ignoreTrailingSlash: boolean
@@ -113,36 +115,32 @@ export class Saker extends Scope {
     this.#compile(this, '', inherited)
     const root = this.#inheritedFrom(this, inherited)
     this.#notFound = compileRoute({ method: 'GET', path: '*', options: {}, handler: notFound }, '*', root)
-    for (const endpoint of new Set(this.#endpoints)) {
-      if (!endpoint.methods.has('OPTIONS')) {
-        const handler = (ctx: Context) => {
-          ctx.header('allow', endpoint.allow)
-          return undefined
-        }
-        const options = compileRoute(
-          { method: 'OPTIONS', path: endpoint.path, options: {}, handler },
-          endpoint.path,
-          root,
-        )
-        this.#router.add('OPTIONS', endpoint.path, options)
-      }
-      const handler = () => {
-        const allow = endpoint.allow
-        throw new HttpError(405, `This resource does not support the method; use one of: ${allow}.`, {
-          headers: { allow },
-        })
-      }
-      this.#notAllowed.set(
-        endpoint,
-        compileRoute({ method: 'GET', path: endpoint.path, options: {}, handler }, endpoint.path, root),
-      )
-    }
+    for (const endpoint of this.#endpoints) this.#completeEndpoint(endpoint, root)
     docs?.publish(this.compiledRoutes)
     this.#ready = true
     return this
   }
 
-  #endpoints: Endpoint<CompiledRoute>[] = []
+  /** Gives a path its automatic OPTIONS reply and its 405 route, both under the app's hooks and middleware. */
+  #completeEndpoint(endpoint: Endpoint<CompiledRoute>, root: Inherited): void {
+    const path = endpoint.path
+    if (!endpoint.methods.has('OPTIONS')) {
+      const answerOptions = (ctx: Context) => {
+        ctx.header('allow', endpoint.allow)
+        return undefined
+      }
+      const definition = { method: 'OPTIONS', path, options: {}, handler: answerOptions } as const
+      this.#router.add('OPTIONS', path, compileRoute(definition, path, root))
+    }
+    const refuseMethod = () => {
+      const allow = endpoint.allow
+      throw new HttpError(405, `This resource does not support the method; use one of: ${allow}.`, {
+        headers: { allow },
+      })
+    }
+    const definition = { method: 'GET', path, options: {}, handler: refuseMethod } as const
+    this.#notAllowed.set(endpoint, compileRoute(definition, path, root))
+  }
 
   #inheritedFrom(scope: Scope, outer: Inherited): Inherited {
     const hooks: HookLists = emptyHooks()
@@ -158,7 +156,7 @@ export class Saker extends Scope {
     for (const definition of scope.routes) {
       const path = this.#normalize(prefix + definition.path)
       const route = compileRoute(definition, path, inherited)
-      this.#endpoints.push(this.#router.add(definition.method, path, route))
+      this.#endpoints.add(this.#router.add(definition.method, path, route))
       this.compiledRoutes.push(route)
     }
     for (const child of scope.children) this.#compile(child.scope, prefix + child.prefix, inherited)

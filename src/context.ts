@@ -6,8 +6,8 @@ import {
   validateHeaderValue,
 } from 'node:http'
 import type { Readable } from 'node:stream'
-import { parse as parseQuery } from 'fast-querystring'
 import { parseCookie, type SetCookie, stringifySetCookie } from 'cookie'
+import { parse as parseQuery } from 'fast-querystring'
 import type { Logger } from 'pino'
 import type { CompiledRoute } from './route.ts'
 import type { Reply, RequestInput } from './types.ts'

@@ -148,7 +148,8 @@ function checkPart(check: InputCheck, value: unknown, errors: FieldError[]): unk
   if (check.coerce !== null && isPlainObject(value)) {
     // PERF: the parsed query and matched params are this request's own and are coerced in place;
     // headers (Node's object) and the shared empty params are copied first.
-    input = check.in === 'headers' || Object.isFrozen(value) ? check.coerce({ ...value }) : check.coerce(value)
+    input =
+      check.in === 'headers' || Object.isFrozen(value) ? check.coerce({ ...value }) : check.coerce(value)
   }
   if (!check.validator.check(input)) errors.push(...check.validator.errors(input, check.in))
   return input
