@@ -108,8 +108,11 @@ export function toProblem(error: HttpError, instance?: string, stack?: string): 
 /** Turns anything thrown into an HttpError; unknown errors become a 500 that reveals nothing. */
 export function asHttpError(error: unknown): HttpError {
   if (error instanceof HttpError) return error
-  return new HttpError(500, 'The server failed to handle the request.', { cause: error })
+  return new HttpError(500, INTERNAL_DETAIL, { cause: error })
 }
+
+/** The detail of every unexpected error: it reveals nothing of the cause. */
+export const INTERNAL_DETAIL = 'The server failed to handle the request.'
 
 /**
  * Declares an error response in a route's `response` map, so OpenAPI documents it

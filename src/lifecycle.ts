@@ -20,7 +20,14 @@ import type { ServerResponse } from 'node:http'
 import { performance } from 'node:perf_hooks'
 import type { Logger } from 'pino'
 import { type Context, type ContextHost, REPLY } from './context.ts'
-import { asHttpError, type FieldError, HttpError, PROBLEM_CONTENT_TYPE, toProblem } from './errors.ts'
+import {
+  asHttpError,
+  type FieldError,
+  HttpError,
+  INTERNAL_DETAIL,
+  PROBLEM_CONTENT_TYPE,
+  toProblem,
+} from './errors.ts'
 import { hasBody, parseBody, readBody } from './http/body.ts'
 import type { CompiledRoute, InputCheck } from './route.ts'
 
@@ -296,7 +303,7 @@ function writeFailure(runtime: Runtime, ctx: Context, thrown: unknown): void {
   const res = ctx.res
   try {
     for (const name of res.getHeaderNames()) res.removeHeader(name)
-    const body = JSON.stringify(toProblem(asHttpError(thrown), ctx.req.url))
+    const body = JSON.stringify(toProblem(new HttpError(500, INTERNAL_DETAIL), ctx.req.url))
     res.writeHead(500, {
       'content-type': PROBLEM_CONTENT_TYPE,
       'content-length': Buffer.byteLength(body),
@@ -310,6 +317,15 @@ function writeFailure(runtime: Runtime, ctx: Context, thrown: unknown): void {
 
 /** The error path: log server errors, run onError hooks, reply with a problem (or the hooks' reply). */
 async function fail(runtime: Runtime, ctx: Context, thrown: unknown): Promise<void> {
+  try {
+    await replyWithError(runtime, ctx, thrown)
+  } catch (error) {
+    // Last resort (e.g. an extension that JSON cannot hold): the server must keep serving.
+    writeFailure(runtime, ctx, error)
+  }
+}
+
+async function replyWithError(runtime: Runtime, ctx: Context, thrown: unknown): Promise<void> {
   const error = asHttpError(thrown)
   if (error.status >= 500) {
     const cause = error.cause ?? thrown

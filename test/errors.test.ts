@@ -344,4 +344,24 @@ describe('unexpected errors', () => {
       await server.close()
     }
   })
+
+  test('an error whose problem cannot be written as JSON (a BigInt extension) is a 500, and the server keeps serving', async () => {
+    const app = saker({ logger: false, server: { closeGrace: 100 } })
+    app.get('/odd', {}, () => {
+      throw new HttpError(409, 'taken', { extensions: { version: 10n } })
+    })
+    app.get('/ok', {}, () => ({ ok: true }))
+    const server = await serve(app)
+    try {
+      const res = await fetch(`${server.url}/odd`, { signal: AbortSignal.timeout(2000) })
+      assert.equal(res.status, 500)
+      assert.equal(res.headers.get('content-type'), PROBLEM)
+      assert.deepEqual(await res.json(), { ...PROBLEM_500, instance: '/odd' })
+
+      const ok = await fetch(`${server.url}/ok`, { signal: AbortSignal.timeout(2000) })
+      assert.equal(ok.status, 200)
+    } finally {
+      await server.close()
+    }
+  })
 })
