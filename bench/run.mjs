@@ -1,6 +1,7 @@
 // Benchmark harness: saker vs node:http, Fastify, Express and Hono, interleaved in rounds.
 // Protocol (see bench/README.md): servers pinned to CPU 1, wrk pinned to CPU 0, 127.0.0.1 only,
 // a fresh server process per (framework, round), 3 s warm-up per endpoint, medians across rounds.
+// saker runs from its compiled build (`npm run build` into dist/, done at the start of every run).
 // Usage: node bench/run.mjs [--quick] [--rounds N] [--duration S] [--only saker,node]
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
@@ -10,12 +11,25 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { validate } from './lib/check.mjs'
 import { markdown, round, summarize } from './lib/report.mjs'
-import { freePort, killAll, memory, startServer, stopServer, waitReady } from './lib/servers.mjs'
+import {
+  CLK_TCK,
+  cpuTimes,
+  freePort,
+  killAll,
+  memory,
+  otherShare,
+  procJiffies,
+  startServer,
+  stopServer,
+  waitReady,
+} from './lib/servers.mjs'
 import { killWrk, wrk, wrkVersion } from './lib/wrk.mjs'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const WARMUP_S = 3
-const READY_TIMEOUT_MS = 20_000 // tsx transpiles saker on start-up, so allow some seconds
+const READY_TIMEOUT_MS = 5_000 // every peer is plain JS on plain node: listening takes well under 1 s
+const BUILD_TIMEOUT_MS = 180_000
+const BUSY_PCT = 5 // other load on the server's core above this marks a measurement as disturbed
 
 const PLAINTEXT = { path: '/plaintext', type: 'text/plain', body: 'Hello, World!' }
 const JSON_EP = { path: '/json', type: 'application/json', body: '{"message":"Hello, World!"}' }
@@ -29,7 +43,8 @@ const PEERS = [
   {
     id: 'saker',
     label: 'saker',
-    args: ['--import', 'tsx', '--conditions=saker-source', 'bench/apps/saker.ts'],
+    args: ['bench/apps/saker.mjs'], // imports 'saker', i.e. dist/ (see build())
+    build: true,
     endpoints: [PLAINTEXT, JSON_EP, MW],
     checks: [MW_INVALID],
   },
@@ -39,6 +54,7 @@ const PEERS = [
 ].map((p) => ({ endpoints: [PLAINTEXT, JSON_EP], checks: [], ...p }))
 
 const log = (msg) => process.stderr.write(`${msg}\n`)
+const ratio = (a, b) => (a == null || !b ? null : round(a / b, 3))
 
 function options() {
   const { values } = parseArgs({
@@ -91,15 +107,103 @@ function versions() {
       return null
     }
   }
-  const git = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' })
+  const git = (...args) => {
+    const r = spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' })
+    return r.status === 0 ? r.stdout.trim() : null
+  }
+  const dirty = git('status', '--porcelain', '--', 'src')
   return {
     saker: JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version,
-    sakerCommit: git.status === 0 ? git.stdout.trim() : null,
+    sakerCommit: git('rev-parse', '--short', 'HEAD'),
+    sakerSrcDirty: dirty == null ? null : dirty !== '', // uncommitted changes in src/ went into dist/
     fastify: pkg('fastify'),
     express: pkg('express'),
     hono: pkg('hono'),
     '@hono/node-server': pkg('@hono/node-server'),
   }
+}
+
+/**
+ * Compile saker the way it ships (`npm run build`: tsc into dist/), so the bench measures the build
+ * users run rather than a tsx transform. Returns null, or the error message and build output.
+ */
+function build() {
+  log('building saker: npm run build')
+  const r = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8', timeout: BUILD_TIMEOUT_MS })
+  if (r.status === 0) return null
+  const output = `${r.stdout ?? ''}${r.stderr ?? ''}`.trim().slice(-4000)
+  log(output.replace(/^/gm, '  | '))
+  const cause = r.error?.message ?? output.split('\n').find((l) => /error/i.test(l))
+  const code = r.status ?? r.signal ?? r.error?.code
+  return { error: `npm run build failed (exit ${code})${cause ? ` — ${cause.trim()}` : ''}`, output }
+}
+
+/**
+ * One recorded wrk run, with the server's RSS after it, its CPU use and how much of the cores others
+ * used. wrk on CPU 0 can saturate before the server on CPU 1 does, so req/s alone under-reports a
+ * server's efficiency: requests per server CPU-second does not depend on how hard wrk could push.
+ */
+async function measure(server, url, seconds) {
+  const pid = server.child.pid
+  const [cpus0, srv0] = [cpuTimes(), procJiffies(pid)]
+  const r = await wrk(url, seconds)
+  const [cpus1, srv1] = [cpuTimes(), procJiffies(pid)]
+  const mem = memory(pid) // VmRSS right after load
+  const serverJiffies = srv0 == null || srv1 == null ? null : srv1 - srv0 // all threads, pinned to CPU 1
+  const coreJiffies = cpus0[1] && cpus1[1] ? cpus1[1].total - cpus0[1].total : null // wall time on CPU 1
+  // Both cores should be ours alone: anything else running (a build, tests) skews the figure.
+  const others = [
+    otherShare(cpus0[0], cpus1[0], r.cpuJiffies), // CPU 0 minus wrk
+    otherShare(cpus0[1], cpus1[1], serverJiffies), // CPU 1 minus the server
+  ]
+  const cpu = {
+    serverCpuS: serverJiffies == null ? null : serverJiffies / CLK_TCK,
+    serverCpuPct:
+      serverJiffies == null || !coreJiffies ? null : round((serverJiffies / coreJiffies) * 100, 1),
+    reqPerCpuS: serverJiffies ? round(r.requests / (serverJiffies / CLK_TCK), 0) : null,
+  }
+  return { r, mem, cpu, otherCpuPct: round(Math.max(...others.map((x) => x ?? 0)) * 100, 1) }
+}
+
+/**
+ * The project's throughput targets, judged on req/s (the headline) and, alongside, on req per server
+ * CPU-second. `spreadPct` is the largest req/s spread of the cells compared: a margin smaller than
+ * that is not a clear result either way.
+ */
+function targets(frameworks, mw) {
+  const ok = (id) => (frameworks[id]?.status === 'ok' ? frameworks[id].endpoints : null)
+  const [sk, node, fastify] = [ok('saker'), ok('node'), ok('fastify')]
+  const list = []
+  const vs = (target, a, b, goal) => {
+    if (!a || !b) return
+    const rps = ratio(a.medianRps, b.medianRps)
+    const cpu = ratio(a.reqPerCpuS, b.reqPerCpuS)
+    list.push({
+      target,
+      goal,
+      rps,
+      met: rps == null ? null : rps >= goal,
+      reqPerCpuS: cpu,
+      metByCpu: cpu == null ? null : cpu >= goal,
+      spreadPct: round(Math.max(a.spread, b.spread) * 100, 1),
+    })
+  }
+  vs('/json saker ≥ 1.00× node:http', sk?.['/json'], node?.['/json'], 1)
+  vs('/json saker ≥ 1.05× fastify', sk?.['/json'], fastify?.['/json'], 1.05)
+  vs('/plaintext saker ≥ 0.97× node:http', sk?.['/plaintext'], node?.['/plaintext'], 0.97)
+  if (sk && mw) {
+    // Stated as a ratio /mw ÷ /json ≥ 1/1.1, i.e. a cost of at most 10%.
+    list.push({
+      target: '/mw saker ≤ 10% over /json',
+      goal: round(1 / 1.1, 3),
+      rps: mw.rps,
+      met: mw.costPctRps == null ? null : mw.costPctRps <= 10,
+      reqPerCpuS: mw.reqPerCpuS,
+      metByCpu: mw.costPctCpu == null ? null : mw.costPctCpu <= 10,
+      spreadPct: round(Math.max(sk['/json'].spread, sk[MW.path].spread) * 100, 1),
+    })
+  }
+  return list
 }
 
 /** One (framework, round): fresh server, validate, then warm-up + measured wrk per endpoint. */
@@ -112,13 +216,15 @@ async function runPeer(peer, roundNo, position, opts, state) {
     for (const ep of peer.endpoints) {
       const url = `http://127.0.0.1:${port}${ep.path}`
       await wrk(url, WARMUP_S) // not recorded: JIT, caches and connection setup
-      const r = await wrk(url, opts.duration)
-      const mem = memory(server.child.pid) // VmRSS right after load
-      state.rounds[ep.path].push({ round: roundNo, position, ...r, rssKb: mem?.rssKb, hwmKb: mem?.hwmKb })
+      const { r, mem, cpu, otherCpuPct } = await measure(server, url, opts.duration)
+      state.rounds[ep.path].push({ round: roundNo, position, ...r, ...mem, ...cpu, otherCpuPct })
       const errs = r.non2xx + Object.values(r.socket_errors).reduce((a, b) => a + b, 0)
       log(
         `  ${peer.label.padEnd(9)} ${ep.path.padEnd(15)} ${Math.round(r.rps).toLocaleString('en-US').padStart(8)} req/s` +
+          `  cpu ${String(cpu.serverCpuPct ?? '?').padStart(5)}%` +
+          ` ${(cpu.reqPerCpuS ?? 0).toLocaleString('en-US').padStart(8)} req/CPU-s` +
           `  p99 ${(r.p99_us / 1000).toFixed(2)} ms  rss ${((mem?.rssKb ?? 0) / 1024).toFixed(0)} MB` +
+          (otherCpuPct > BUSY_PCT ? `  ⚠ other processes used ${otherCpuPct}% of a core` : '') +
           (errs ? `  ⚠ ${r.non2xx} non-2xx, socket errors ${JSON.stringify(r.socket_errors)}` : ''),
       )
     }
@@ -142,7 +248,7 @@ async function main() {
   const { peers } = opts
 
   // Hard upper bound on the whole run, generous against the planned time.
-  const perServer = (p) => 5 + p.endpoints.length * (WARMUP_S + opts.duration + 2)
+  const perServer = (p) => 2 + p.endpoints.length * (WARMUP_S + opts.duration + 0.5)
   const planned = opts.rounds * peers.reduce((s, p) => s + perServer(p), 0)
   setTimeout(
     () => {
@@ -162,6 +268,14 @@ async function main() {
       { error: null, output: null, rounds: Object.fromEntries(p.endpoints.map((e) => [e.path, []])) },
     ]),
   )
+  // A failed build fails only the peers that need it; the others are still measured.
+  if (peers.some((p) => p.build)) {
+    const failed = build()
+    for (const p of peers.filter((p) => p.build && failed)) {
+      Object.assign(state[p.id], failed)
+      log(`✗ ${p.label} FAILED: ${failed.error}`)
+    }
+  }
   for (let r = 0; r < opts.rounds; r++) {
     const shift = r % peers.length // rotate who goes first, so no peer always runs on a cold/hot machine
     const order = [...peers.slice(shift), ...peers.slice(0, shift)]
@@ -171,7 +285,8 @@ async function main() {
     }
   }
 
-  // Aggregate: medians across rounds, ratios against node:http's median on the same endpoint.
+  // Aggregate: medians across rounds, ratios against node:http's median on the same endpoint, both for
+  // req/s and for requests per server CPU-second.
   const frameworks = {}
   for (const p of peers) {
     const s = state[p.id]
@@ -187,10 +302,19 @@ async function main() {
     for (const [path, cell] of Object.entries(fw.endpoints)) {
       const base = node?.[path.startsWith('/mw') ? '/json' : path]
       cell.ratioToNode = base ? round(cell.medianRps / base.medianRps, 3) : null
+      cell.reqPerCpuSRatioToNode = base ? ratio(cell.reqPerCpuS, base.reqPerCpuS) : null
     }
   }
   const sk = frameworks.saker?.status === 'ok' ? frameworks.saker.endpoints : null
-  const mwOverJson = sk ? round(sk[MW.path].medianRps / sk['/json'].medianRps, 3) : null
+  // /mw priced against /json both ways; cost = extra time (wall or CPU) per request, in %.
+  const mwOverJson = sk && {
+    rps: ratio(sk[MW.path].medianRps, sk['/json'].medianRps),
+    reqPerCpuS: ratio(sk[MW.path].reqPerCpuS, sk['/json'].reqPerCpuS),
+  }
+  if (mwOverJson) {
+    mwOverJson.costPctRps = mwOverJson.rps ? round((1 / mwOverJson.rps - 1) * 100, 1) : null
+    mwOverJson.costPctCpu = mwOverJson.reqPerCpuS ? round((1 / mwOverJson.reqPerCpuS - 1) * 100, 1) : null
+  }
 
   const results = {
     date: started.toISOString(),
@@ -204,6 +328,8 @@ async function main() {
       serverCpu: 1,
       host: '127.0.0.1',
       nodeEnv: 'production',
+      saker: 'node bench/apps/saker.mjs, importing the dist/ build made by `npm run build` at the start',
+      cpuSampling: `utime+stime from /proc/<pid>/stat around each measured run; CLK_TCK ${CLK_TCK}`,
     },
     env: {
       node: process.version,
@@ -215,7 +341,8 @@ async function main() {
     },
     versions: versions(),
     frameworks,
-    sakerMwOverJson: mwOverJson,
+    sakerMwOverJson: mwOverJson ?? null,
+    targets: targets(frameworks, mwOverJson),
   }
   const dir = join(ROOT, 'bench', 'results')
   mkdirSync(dir, { recursive: true })
@@ -229,7 +356,9 @@ async function main() {
     `## saker bench — ${results.date}${opts.quick ? ' (quick)' : ''}`,
     '',
     `node ${process.version}, ${opts.rounds} rounds × ${opts.duration} s, wrk -t1 -c64, ` +
-      'server on CPU 1, wrk on CPU 0. Cells are medians across rounds; spread = (max−min)/median of req/s.',
+      'server on CPU 1, wrk on CPU 0, saker from its dist build. Cells are medians across rounds; ' +
+      'spread = (max−min)/median across rounds. server CPU = share of CPU 1 the server used during the ' +
+      'measured run; req/CPU-s = requests ÷ server CPU seconds.',
     '',
     markdown(
       frameworks,
@@ -238,11 +367,22 @@ async function main() {
     '',
   ]
   if (sk) out.push('saker /mw (vs node:http) is compared with node:http /json.')
-  if (mwOverJson != null) {
-    const cost = (1 / mwOverJson - 1) * 100
+  const verdict = (met) => (met == null ? '?' : met ? 'met' : 'NOT met')
+  if (results.targets.length) {
+    out.push('', 'Targets (met by req/s; the req/CPU-s figure is given alongside):')
+    for (const t of results.targets)
+      out.push(
+        `- ${t.target}: req/s ${t.rps ?? '—'}× → ${verdict(t.met)}` +
+          `; req/CPU-s ${t.reqPerCpuS ?? '—'}× → ${verdict(t.metByCpu)}` +
+          ` (largest req/s spread of the cells compared: ${t.spreadPct}%)`,
+      )
+  }
+  if (mwOverJson) {
+    const goal = (cost) => (cost == null ? '?' : cost <= 10 ? 'met' : 'NOT met')
     out.push(
-      `saker /mw ÷ saker /json = ${mwOverJson.toFixed(3)} (3 middleware + query validation cost ` +
-        `${cost.toFixed(1)}%; goal ≤ 10%: ${cost <= 10 ? 'met' : 'NOT met'})`,
+      `saker /mw ÷ saker /json (3 middleware + query validation; goal: cost ≤ 10%): ` +
+        `req/s ${mwOverJson.rps?.toFixed(3)} → cost ${mwOverJson.costPctRps}% (${goal(mwOverJson.costPctRps)}); ` +
+        `req/CPU-s ${mwOverJson.reqPerCpuS?.toFixed(3)} → cost ${mwOverJson.costPctCpu}% (${goal(mwOverJson.costPctCpu)})`,
     )
   }
   for (const fw of Object.values(frameworks)) {
@@ -252,6 +392,12 @@ async function main() {
           `⚠ ${fw.label} ${path}: ${c.non2xx} non-2xx and ${c.socketErrors} socket errors over all rounds`,
         )
     }
+    const busy = Object.entries(fw.endpoints).filter(([, c]) => c.maxOtherCpuPct > BUSY_PCT)
+    if (busy.length)
+      out.push(
+        `⚠ ${fw.label}: other processes used up to ${Math.max(...busy.map(([, c]) => c.maxOtherCpuPct))}% of ` +
+          `a core during ${busy.map(([p]) => p).join(', ')}: rerun on a quiet machine`,
+      )
     if (fw.error) out.push(`FAILED ${fw.label}: ${fw.error}`)
   }
   out.push('', `results: ${join('bench', 'results', file.split('/').pop())}`)

@@ -73,6 +73,11 @@ export class Context<I extends RequestInput = RequestInput> {
   responseHeaders: Record<string, string | number | string[]> | null = null
   /** The reply body, once set. */
   payload: Payload | null = null
+  /**
+   * The content type a reply helper chose (`text/plain; charset=utf-8` for `text()`);
+   * a `content-type` header set with `header()` wins over it.
+   */
+  contentType: string | undefined = undefined
   /** @internal the compiled route serving this request. */
   readonly route: CompiledRoute
   #host: ContextHost
@@ -215,6 +220,7 @@ export class Context<I extends RequestInput = RequestInput> {
   }
 
   #defaultType(type: string): void {
-    if (this.responseHeaders?.['content-type'] === undefined) this.header('content-type', type)
+    // PERF: a field, not a header: the helpers' constant types need no per-request validation.
+    if (this.contentType === undefined) this.contentType = type
   }
 }

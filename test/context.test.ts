@@ -3,14 +3,7 @@ import { Readable } from 'node:stream'
 import { describe, test } from 'node:test'
 import { saker, t } from 'saker'
 import { inject, serve } from 'saker/testing'
-
-const PROBLEM_500 = {
-  type: 'about:blank',
-  title: 'Internal Server Error',
-  status: 500,
-  code: 'INTERNAL_ERROR',
-  detail: 'The server failed to handle the request.',
-}
+import { PROBLEM_500 } from './helpers/problems.ts'
 
 describe('replies', () => {
   test('a returned value is sent as JSON with 200', async () => {

@@ -2,16 +2,9 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { HttpError, saker, t } from 'saker'
 import { inject, serve } from 'saker/testing'
+import { PROBLEM_500 } from './helpers/problems.ts'
 
 const PROBLEM = 'application/problem+json'
-
-const PROBLEM_500 = {
-  type: 'about:blank',
-  title: 'Internal Server Error',
-  status: 500,
-  code: 'INTERNAL_ERROR',
-  detail: 'The server failed to handle the request.',
-}
 
 describe('HttpError', () => {
   test('is rendered as the RFC 9457 problem of docs/errors.md', async () => {

@@ -3,6 +3,7 @@ import { describe, test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { type Context, HttpError, type Middleware, saker, t } from 'saker'
 import { inject, type Response } from 'saker/testing'
+import { PROBLEM_500 } from './helpers/problems.ts'
 
 /** onResponse hooks run on the response's `finish`; give them a turn before reading what they recorded. */
 const settled = () => new Promise((resolve) => setImmediate(resolve))
@@ -13,14 +14,6 @@ async function within(ms: number, pending: Promise<Response>): Promise<Response>
     throw new Error(`no response within ${ms} ms`)
   })
   return Promise.race([pending, timeout])
-}
-
-const PROBLEM_500 = {
-  type: 'about:blank',
-  title: 'Internal Server Error',
-  status: 500,
-  code: 'INTERNAL_ERROR',
-  detail: 'The server failed to handle the request.',
 }
 
 describe('the order of docs/lifecycle.md', () => {

@@ -1,5 +1,5 @@
 // Server lifecycle: pinned spawn, readiness, RSS sampling, and guaranteed cleanup.
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import http from 'node:http'
 import net from 'node:net'
@@ -111,4 +111,39 @@ export async function stopServer(server, graceMs = 2000) {
   }, graceMs)
   await server.exited
   clearTimeout(timer)
+}
+
+/**
+ * Busy and total jiffies of each CPU from /proc/stat; index = CPU number. Busy counts irq and softirq
+ * (a process's stime includes the network softirqs it runs) and steal (time the VM lost to its host).
+ */
+export function cpuTimes() {
+  return readFileSync('/proc/stat', 'utf8')
+    .split('\n')
+    .filter((l) => /^cpu\d+ /.test(l))
+    .map((l) => {
+      const [user, nice, system, idle, iowait, irq, softirq, steal] = l.split(/\s+/).slice(1, 9).map(Number)
+      const busy = user + nice + system + irq + softirq + steal
+      return { busy, total: busy + idle + iowait }
+    })
+}
+
+/** Kernel clock ticks per second: the unit of /proc jiffies (100 on practically every Linux). */
+export const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout?.trim()) || 100
+
+/** utime+stime of a process (all its threads), in jiffies; null if unreadable. */
+export function procJiffies(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ') // rest[0] is field 3 (state)
+    return Number(rest[11]) + Number(rest[12]) // fields 14, 15
+  } catch {
+    return null
+  }
+}
+
+/** Share (0..1) of one CPU's time between samples a and b used by anything but `ownJiffies`. */
+export function otherShare(a, b, ownJiffies) {
+  if (!a || !b || ownJiffies == null || !(b.total > a.total)) return null
+  return Math.max(0, b.busy - a.busy - ownJiffies) / (b.total - a.total)
 }
