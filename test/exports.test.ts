@@ -5,11 +5,11 @@ import { test } from 'node:test'
 // The package.json `exports` map is the public API: these tests import through the package
 // name, as users do, so an export added, removed or renamed by accident fails here.
 
-test('package.json exports exactly ".", "./testing" and "./package.json"', async () => {
+test('package.json exports exactly ".", "./crud", "./testing" and "./package.json"', async () => {
   const manifest = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'))
   assert.equal(manifest.name, 'saker')
   assert.equal(manifest.type, 'module')
-  assert.deepEqual(Object.keys(manifest.exports).sort(), ['.', './package.json', './testing'])
+  assert.deepEqual(Object.keys(manifest.exports).sort(), ['.', './crud', './package.json', './testing'])
 })
 
 test("'saker' exports exactly the public runtime API", async () => {
@@ -31,6 +31,23 @@ test("'saker' exports exactly the public runtime API", async () => {
   assert.ok(new saker.HttpError(404) instanceof Error)
   assert.equal(typeof saker.t.Object, 'function')
   assert.equal(saker.ErrorCodes[422], 'VALIDATION_FAILED')
+})
+
+test("'saker/crud' exports exactly crud and connectDatabase", async () => {
+  const crud = await import('saker/crud')
+  assert.deepEqual(Object.keys(crud).sort(), ['connectDatabase', 'crud'])
+})
+
+// The core never imports saker/crud (style guide: imports flow one way).
+test('the core does not import saker/crud', async () => {
+  const { readdir, readFile: read } = await import('node:fs/promises')
+  const files = (await readdir(new URL('../src', import.meta.url), { recursive: true })).filter(
+    (file) => file.endsWith('.ts') && !file.startsWith('crud'),
+  )
+  for (const file of files) {
+    const text = await read(new URL(`../src/${file}`, import.meta.url), 'utf8')
+    assert.ok(!/from '\.{1,2}\/(\.\.\/)*crud\//.test(text), `${file} imports crud`)
+  }
 })
 
 test("'saker/testing' exports exactly inject and serve", async () => {

@@ -1,0 +1,405 @@
+import { type TObject, type TSchema, Type } from '@sinclair/typebox'
+import { and, count, eq, type SQL, type Table } from 'drizzle-orm'
+import type { Context } from '../context.ts'
+import { HttpError, ProblemSchema } from '../errors.ts'
+import { Scope } from '../scope.ts'
+import type { Method } from '../types.ts'
+import type { Database } from './database.ts'
+import { catalogOf, compileFilters, compileOrder, parseListQuery, type SortKey } from './query/index.ts'
+import { type FieldSelection, modelOf, type TableModel } from './schemas.ts'
+
+/** The operations `crud()` can serve, each answering one method on the collection or an item. */
+export type CrudOperation = 'list' | 'get' | 'create' | 'replace' | 'update' | 'delete'
+
+type Row = Record<string, unknown>
+type AnyContext = Context<any>
+type MaybePromise<T> = T | Promise<T>
+
+/**
+ * Hooks around each operation, Flask-RESTless's processors. A `before` hook may change what
+ * is written (return new data) or stop the request by throwing an `HttpError`; an `after`
+ * hook may replace the row(s) sent back.
+ */
+export interface CrudHooks {
+  beforeList?: (ctx: AnyContext) => MaybePromise<void>
+  afterList?: (ctx: AnyContext, rows: Row[]) => MaybePromise<Row[] | undefined>
+  beforeGet?: (ctx: AnyContext) => MaybePromise<void>
+  afterGet?: (ctx: AnyContext, row: Row) => MaybePromise<Row | undefined>
+  beforeCreate?: (ctx: AnyContext, data: Row) => MaybePromise<Row | undefined>
+  afterCreate?: (ctx: AnyContext, row: Row) => MaybePromise<Row | undefined>
+  beforeUpdate?: (ctx: AnyContext, data: Row) => MaybePromise<Row | undefined>
+  afterUpdate?: (ctx: AnyContext, row: Row) => MaybePromise<Row | undefined>
+  beforeDelete?: (ctx: AnyContext) => MaybePromise<void>
+  afterDelete?: (ctx: AnyContext) => MaybePromise<void>
+}
+
+/** Options of `crud()`. */
+export interface CrudOptions {
+  /** Which methods exist (default: all); the others answer 405. */
+  methods?: Array<'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'>
+  /** Readable columns (default: all). */
+  read?: FieldSelection
+  /** Writable columns (default: all but generated primary keys and `readOnly`). */
+  write?: FieldSelection
+  /** Columns clients may read but never set (e.g. `created_at`). */
+  readOnly?: string[]
+  /** Extra validation per field, on top of the column's type (e.g. `email: t.String({ format: 'email' })`). */
+  validate?: Record<string, TSchema>
+  /** Page size when the client asks for none (default 10, or `maxPageSize` if smaller). */
+  pageSize?: number
+  /** The largest page a client may ask for (default 100); lists are never unbounded. */
+  maxPageSize?: number
+  hooks?: CrudHooks
+  /**
+   * Access control per operation: return `false` to refuse (403), or throw an `HttpError`
+   * (e.g. 401 for "sign in first").
+   */
+  access?: Partial<Record<CrudOperation, (ctx: AnyContext) => MaybePromise<boolean>>>
+  /**
+   * Row scoping: a condition added to every read, update and delete (e.g. rows of the current
+   * user). A row outside the scope is 404, never 403: its existence is not revealed.
+   */
+  scope?: (ctx: AnyContext) => SQL | undefined
+  /** OpenAPI tags of the generated routes (default: the table name). */
+  tags?: string[]
+  /**
+   * The OpenAPI component name of the row (default: the table's name, capitalized); the
+   * write schemas add `Input` and `Patch`. Give one when a table is served twice with other fields.
+   */
+  name?: string
+}
+
+const ALL_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const
+
+/** The collection and item paths' operations, with the method of each. */
+const OPERATIONS: Array<{ op: CrudOperation; method: Method; item: boolean }> = [
+  { op: 'list', method: 'GET', item: false },
+  { op: 'create', method: 'POST', item: false },
+  { op: 'get', method: 'GET', item: true },
+  { op: 'replace', method: 'PUT', item: true },
+  { op: 'update', method: 'PATCH', item: true },
+  { op: 'delete', method: 'DELETE', item: true },
+]
+
+/**
+ * Serves a Drizzle table as a REST resource: list (paginated, filtered, sorted, with sparse
+ * fields), create, read, replace, update and delete, with validation from the table, 409 on
+ * unique and foreign-key violations, and OpenAPI from the same schemas. Mount it under any prefix.
+ *
+ * @example
+ * const db = await connectDatabase()
+ * app.mount('/api/v1/members', crud(db, members, { readOnly: ['created_at'], validate: { email: t.String({ format: 'email' }) } }))
+ */
+export function crud(db: Database, table: Table, options: CrudOptions = {}): Scope {
+  const model = modelOf(table, options)
+  const resource = new CrudResource(db, model, options)
+  const scope = new Scope()
+  const methods = new Set(options.methods ?? ALL_METHODS)
+  const itemPath = model.primaryKey.map((key) => `/:${key}`).join('')
+  for (const { op, method, item } of OPERATIONS) {
+    if (!methods.has(method as (typeof ALL_METHODS)[number])) continue
+    scope.on(method, item ? itemPath : '', resource.routeOptions(op), resource.handlers[op])
+  }
+  return scope
+}
+
+/** One table's operations, with everything they need built once. */
+class CrudResource {
+  readonly #db: Database
+  readonly #model: TableModel
+  readonly #options: CrudOptions
+  readonly #catalog: ReturnType<typeof catalogOf>
+  readonly #selection: Record<string, unknown>
+  readonly #pageSize: number
+  readonly #maxPageSize: number
+  readonly #params: TSchema
+  readonly #keyOrder: SortKey[]
+
+  constructor(db: Database, model: TableModel, options: CrudOptions) {
+    this.#db = db
+    this.#model = model
+    this.#options = options
+    this.#catalog = catalogOf(model.table, { readable: model.readable })
+    this.#selection = Object.fromEntries(model.readable.map((key) => [key, model.columns[key]]))
+    this.#maxPageSize = options.maxPageSize ?? 100
+    this.#pageSize = options.pageSize ?? Math.min(10, this.#maxPageSize)
+    if (this.#pageSize > this.#maxPageSize)
+      throw new Error(`crud(${model.name}): pageSize is over maxPageSize`)
+    this.#keyOrder = model.primaryKey.map((field) => ({ path: [], field, direction: 'asc' }))
+    this.#params = Type.Object(
+      Object.fromEntries(model.primaryKey.map((key) => [key, model.row.properties[key] as TSchema])),
+    )
+  }
+
+  /** The route options (schemas and OpenAPI metadata) of an operation. */
+  routeOptions(op: CrudOperation) {
+    const { row, create, patch, name } = this.#model
+    const tags = this.#options.tags ?? [name]
+    const item = { params: this.#params, tags }
+    switch (op) {
+      case 'list':
+        return {
+          tags,
+          summary: `List ${name}`,
+          response: { 200: pageOf(row), 400: ProblemSchema },
+        }
+      case 'create':
+        return {
+          tags,
+          summary: `Create one of ${name}`,
+          body: create,
+          response: { 201: row, 409: ProblemSchema },
+        }
+      case 'get':
+        return { ...item, summary: `Get one of ${name}`, response: { 200: row } }
+      case 'replace':
+        return {
+          ...item,
+          summary: `Replace one of ${name}`,
+          body: create,
+          response: { 200: row, 409: ProblemSchema },
+        }
+      case 'update':
+        return {
+          ...item,
+          summary: `Update one of ${name}`,
+          body: patch,
+          response: { 200: row, 409: ProblemSchema },
+        }
+      case 'delete':
+        return {
+          ...item,
+          summary: `Delete one of ${name}`,
+          response: { 204: Type.Null(), 409: ProblemSchema },
+        }
+    }
+  }
+
+  /** The handlers, bound once. */
+  readonly handlers: Record<CrudOperation, (ctx: AnyContext) => Promise<unknown>> = {
+    list: (ctx) => this.#list(ctx),
+    get: (ctx) => this.#get(ctx),
+    create: (ctx) => this.#create(ctx),
+    replace: (ctx) => this.#write(ctx, 'replace'),
+    update: (ctx) => this.#write(ctx, 'update'),
+    delete: (ctx) => this.#delete(ctx),
+  }
+
+  async #allow(ctx: AnyContext, op: CrudOperation): Promise<void> {
+    const policy = this.#options.access?.[op]
+    if (policy !== undefined && !(await policy(ctx))) {
+      throw new HttpError(403, `You may not ${op === 'list' ? 'list' : op} ${this.#model.name}.`)
+    }
+  }
+
+  /** Runs a query, turning driver errors into the HttpError a client should see. */
+  async #run<T>(query: PromiseLike<T>): Promise<T> {
+    try {
+      return await query
+    } catch (error) {
+      throw this.#db.classify(error) ?? error
+    }
+  }
+
+  #itemCondition(ctx: AnyContext): SQL | undefined {
+    const params = ctx.params as Row
+    const keys = this.#model.primaryKey.map((key) => eq(this.#model.columns[key] as never, params[key]))
+    return and(...keys, this.#options.scope?.(ctx))
+  }
+
+  #notFound(ctx: AnyContext): HttpError {
+    const id = this.#model.primaryKey.map((key) => String((ctx.params as Row)[key])).join('/')
+    return new HttpError(404, `No ${this.#model.name} row has the key ${id}.`)
+  }
+
+  async #list(ctx: AnyContext): Promise<unknown> {
+    await this.#allow(ctx, 'list')
+    await this.#options.hooks?.beforeList?.(ctx)
+    const query = parseListQuery(ctx.query as Record<string, string | string[] | undefined>, this.#catalog)
+    const where = and(
+      compileFilters(query.filters, this.#catalog, this.#db.dialect),
+      this.#options.scope?.(ctx),
+    )
+    const perPage = Math.min(query.limit ?? query.resultsPerPage ?? this.#pageSize, this.#maxPageSize)
+    const page = query.page ?? 1
+    const offset = query.offset ?? (page - 1) * perPage
+    const fields = query.fields ?? this.#model.readable
+    const selection = Object.fromEntries(fields.map((key) => [key, this.#model.columns[key]]))
+    const order = this.#order(query.sort)
+    const drizzle = this.#db.drizzle
+    const [rows, counted] = await Promise.all([
+      this.#run(
+        drizzle
+          .select(selection)
+          .from(this.#model.table)
+          .where(where)
+          .orderBy(...order)
+          .limit(perPage)
+          .offset(offset),
+      ),
+      this.#run(drizzle.select({ total: count() }).from(this.#model.table).where(where)),
+    ])
+    const total = Number((counted as Array<{ total: number | string }>)[0]?.total ?? 0)
+    const totalPages = Math.ceil(total / perPage)
+    const objects = (await this.#options.hooks?.afterList?.(ctx, rows as Row[])) ?? (rows as Row[])
+    ctx.header('link', linkHeader(ctx, page, totalPages))
+    return { num_results: total, page, total_pages: totalPages, objects }
+  }
+
+  /** The client's sort, then the primary key: a total order, so pages never repeat or skip rows. */
+  #order(sort: SortKey[]): SQL[] {
+    const keys = [
+      ...sort,
+      ...this.#keyOrder.filter((key) => !sort.some((given) => given.field === key.field)),
+    ]
+    return compileOrder(keys, this.#catalog, this.#db.dialect)
+  }
+
+  async #get(ctx: AnyContext): Promise<unknown> {
+    await this.#allow(ctx, 'get')
+    await this.#options.hooks?.beforeGet?.(ctx)
+    const row = await this.#readOne(ctx)
+    return (await this.#options.hooks?.afterGet?.(ctx, row)) ?? row
+  }
+
+  async #readOne(ctx: AnyContext): Promise<Row> {
+    const rows = (await this.#run(
+      this.#db.drizzle
+        .select(this.#selection)
+        .from(this.#model.table)
+        .where(this.#itemCondition(ctx))
+        .limit(1),
+    )) as Row[]
+    const row = rows[0]
+    if (row === undefined) throw this.#notFound(ctx)
+    return row
+  }
+
+  /** Dates arrive as strings (JSON has no dates); columns want `Date`s. */
+  #toColumns(data: Row): Row {
+    for (const key of this.#model.dateFields) {
+      const value = data[key]
+      if (typeof value === 'string') data[key] = new Date(value)
+    }
+    return data
+  }
+
+  async #create(ctx: AnyContext): Promise<unknown> {
+    await this.#allow(ctx, 'create')
+    let data = { ...(ctx.body as Row) }
+    data = (await this.#options.hooks?.beforeCreate?.(ctx, data)) ?? data
+    this.#toColumns(data)
+    const { drizzle, supportsReturning } = this.#db
+    let row: Row
+    if (supportsReturning) {
+      const rows = (await this.#run(
+        drizzle.insert(this.#model.table).values(data).returning(this.#selection),
+      )) as Row[]
+      row = rows[0] as Row
+    } else {
+      // MySQL has no RETURNING: read the row back by the key it was given.
+      const keys = (await this.#run(drizzle.insert(this.#model.table).values(data).$returningId())) as Row[]
+      const key = { ...keys[0], ...pickKeys(data, this.#model.primaryKey) }
+      const rows = (await this.#run(
+        drizzle
+          .select(this.#selection)
+          .from(this.#model.table)
+          .where(and(...this.#model.primaryKey.map((k) => eq(this.#model.columns[k] as never, key[k]))))
+          .limit(1),
+      )) as Row[]
+      row = rows[0] as Row
+    }
+    row = (await this.#options.hooks?.afterCreate?.(ctx, row)) ?? row
+    const location = this.#model.primaryKey
+      .map((key: string) => encodeURIComponent(String(row[key])))
+      .join('/')
+    ctx.header('location', `${ctx.path}/${location}`)
+    return ctx.json(row, 201)
+  }
+
+  async #write(ctx: AnyContext, op: 'replace' | 'update'): Promise<unknown> {
+    await this.#allow(ctx, op)
+    let data = { ...(ctx.body as Row) }
+    data = (await this.#options.hooks?.beforeUpdate?.(ctx, data)) ?? data
+    this.#toColumns(data)
+    const where = this.#itemCondition(ctx)
+    const { drizzle, supportsReturning } = this.#db
+    let row: Row | undefined
+    if (supportsReturning) {
+      const rows = (await this.#run(
+        drizzle.update(this.#model.table).set(data).where(where).returning(this.#selection),
+      )) as Row[]
+      row = rows[0]
+    } else {
+      const [result] = (await this.#run(drizzle.update(this.#model.table).set(data).where(where))) as Array<{
+        affectedRows: number
+      }>
+      if ((result?.affectedRows ?? 0) > 0) row = await this.#readOne(ctx)
+    }
+    if (row === undefined) throw this.#notFound(ctx)
+    return (await this.#options.hooks?.afterUpdate?.(ctx, row)) ?? row
+  }
+
+  async #delete(ctx: AnyContext): Promise<unknown> {
+    await this.#allow(ctx, 'delete')
+    await this.#options.hooks?.beforeDelete?.(ctx)
+    const where = this.#itemCondition(ctx)
+    const { drizzle, supportsReturning } = this.#db
+    let deleted: number
+    if (supportsReturning) {
+      const key = this.#model.primaryKey[0] as string
+      const rows = (await this.#run(
+        drizzle
+          .delete(this.#model.table)
+          .where(where)
+          .returning({ [key]: this.#model.columns[key] }),
+      )) as Row[]
+      deleted = rows.length
+    } else {
+      const [result] = (await this.#run(drizzle.delete(this.#model.table).where(where))) as Array<{
+        affectedRows: number
+      }>
+      deleted = result?.affectedRows ?? 0
+    }
+    if (deleted === 0) throw this.#notFound(ctx)
+    await this.#options.hooks?.afterDelete?.(ctx)
+    return undefined
+  }
+}
+
+function pickKeys(data: Row, keys: string[]): Row {
+  return Object.fromEntries(keys.filter((key) => data[key] !== undefined).map((key) => [key, data[key]]))
+}
+
+/**
+ * The Flask-RESTless list envelope. Listed rows may be sparse (`fields=`), so their
+ * fields are optional; the serializer still writes only readable ones.
+ */
+function pageOf(row: TObject): TSchema {
+  const name = String(row.$id)
+  const listed = Type.Partial(row, { $id: `${name}Fields`, additionalProperties: false })
+  return Type.Object(
+    {
+      num_results: Type.Integer({ minimum: 0 }),
+      page: Type.Integer({ minimum: 1 }),
+      total_pages: Type.Integer({ minimum: 0 }),
+      objects: Type.Array(listed),
+    },
+    { $id: `${name}Page` },
+  )
+}
+
+/** RFC 8288 links to the first, previous, next and last pages, keeping the other query parameters. */
+function linkHeader(ctx: AnyContext, page: number, totalPages: number): string {
+  const link = (target: number, rel: string) => {
+    const params = new URLSearchParams(ctx.rawQuery)
+    params.set('page', String(target))
+    return `<${ctx.path}?${params.toString()}>; rel="${rel}"`
+  }
+  const last = Math.max(totalPages, 1)
+  const links = [link(1, 'first')]
+  if (page > 1) links.push(link(Math.min(page - 1, last), 'prev'))
+  if (page < totalPages) links.push(link(page + 1, 'next'))
+  links.push(link(last, 'last'))
+  return links.join(', ')
+}
