@@ -114,6 +114,7 @@ class CrudResource {
   readonly #maxPageSize: number
   readonly #params: TSchema
   readonly #keyOrder: SortKey[]
+  readonly #keysByColumn: Map<string, string>
 
   constructor(db: Database, model: TableModel, options: CrudOptions) {
     this.#db = db
@@ -125,6 +126,7 @@ class CrudResource {
     this.#pageSize = options.pageSize ?? Math.min(10, this.#maxPageSize)
     if (this.#pageSize > this.#maxPageSize)
       throw new Error(`crud(${model.name}): pageSize is over maxPageSize`)
+    this.#keysByColumn = new Map(Object.entries(model.columns).map(([key, column]) => [column.name, key]))
     this.#keyOrder = model.primaryKey.map((field) => ({ path: [], field, direction: 'asc' }))
     this.#params = Type.Object(
       Object.fromEntries(model.primaryKey.map((key) => [key, model.row.properties[key] as TSchema])),
@@ -197,8 +199,19 @@ class CrudResource {
     try {
       return await query
     } catch (error) {
-      throw this.#db.classify(error) ?? error
+      const problem = this.#db.classify(error)
+      throw problem === null ? error : this.#withFieldNames(problem)
     }
+  }
+
+  /** Drivers name SQL columns (`first_name`); clients know the table's keys (`firstName`). */
+  #withFieldNames(problem: HttpError): HttpError {
+    if (problem.errors === undefined) return problem
+    for (const error of problem.errors) {
+      const key = this.#keysByColumn.get(error.path.slice(1))
+      if (key !== undefined) error.path = `/${key}`
+    }
+    return problem
   }
 
   #itemCondition(ctx: AnyContext): SQL | undefined {

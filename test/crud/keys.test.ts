@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, it } from 'node:test'
 import { sql } from 'drizzle-orm'
-import { integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core'
+import { integer, pgTable, primaryKey, serial, text } from 'drizzle-orm/pg-core'
 import { saker } from 'saker'
 import { connectDatabase, crud, type Database } from 'saker/crud'
 import { inject } from 'saker/testing'
@@ -18,6 +18,12 @@ const memberships = pgTable(
   (table) => [primaryKey({ columns: [table.member_id, table.list_id] })],
 )
 
+// Keys that differ from their SQL names: errors must name the key clients send.
+const accounts = pgTable('accounts', {
+  id: serial('id').primaryKey(),
+  userName: text('user_name').notNull().unique(),
+})
+
 let db: Database
 const app = saker({ logger: false })
 
@@ -29,6 +35,10 @@ before(async () => {
       'CREATE TABLE memberships (member_id integer NOT NULL, list_id integer NOT NULL, role text NOT NULL, PRIMARY KEY (member_id, list_id))',
     ),
   )
+  await db.drizzle.execute(
+    sql.raw('CREATE TABLE accounts (id serial PRIMARY KEY, user_name text NOT NULL UNIQUE)'),
+  )
+  app.mount('/accounts', crud(db, accounts))
   app.mount('/countries', crud(db, countries))
   app.mount('/memberships', crud(db, memberships))
 })
@@ -72,9 +82,19 @@ it('a composite key gives one path segment per key column', async () => {
   assert.equal((await inject(app, '/memberships/1/2')).statusCode, 404)
 })
 
+it('a unique violation names the field by its key, not its SQL column', async () => {
+  const first = await inject(app, { method: 'POST', url: '/accounts', payload: { userName: 'ada' } })
+  assert.deepEqual(first.json(), { id: 1, userName: 'ada' })
+  const again = await inject(app, { method: 'POST', url: '/accounts', payload: { userName: 'ada' } })
+  assert.equal(again.statusCode, 409)
+  assert.deepEqual(again.json().errors, [{ in: 'body', path: '/userName', message: 'is already taken' }])
+})
+
 it('the generated routes are in the OpenAPI document with their schemas', async () => {
   const document = (await inject(app, '/openapi.json')).json()
   assert.deepEqual(Object.keys(document.paths).sort(), [
+    '/accounts',
+    '/accounts/{id}',
     '/countries',
     '/countries/{code}',
     '/memberships',
