@@ -1,12 +1,21 @@
 import { type TObject, type TSchema, Type } from '@sinclair/typebox'
-import { and, count, eq, type SQL, type Table } from 'drizzle-orm'
+import { and, count, eq, isNull, type SQL, type Table } from 'drizzle-orm'
 import type { Context } from '../context.ts'
 import { HttpError, ProblemSchema } from '../errors.ts'
 import { Scope } from '../scope.ts'
 import type { Method } from '../types.ts'
 import type { Database } from './database.ts'
-import { catalogOf, compileFilters, compileOrder, parseListQuery, type SortKey } from './query/index.ts'
-import { type FieldSelection, modelOf, type TableModel } from './schemas.ts'
+import { etagOf, inOrder, matches, noneMatch, parseCondition } from './etag.ts'
+import { embed, keysForInclude } from './include.ts'
+import {
+  catalogOf,
+  compileFilters,
+  compileOrder,
+  parseListQuery,
+  type RelationSpec,
+  type SortKey,
+} from './query/index.ts'
+import { type FieldSelection, listedRowOf, modelOf, type TableModel } from './schemas.ts'
 
 /** The operations `crud()` can serve, each answering one method on the collection or an item. */
 export type CrudOperation = 'list' | 'get' | 'create' | 'replace' | 'update' | 'delete'
@@ -60,6 +69,11 @@ export interface CrudOptions {
    * user). A row outside the scope is 404, never 403: its existence is not revealed.
    */
   scope?: (ctx: AnyContext) => SQL | undefined
+  /**
+   * Related tables, for filters on their fields (`lists.name=x`, `has`, `any`) and for
+   * `include=` (embedded with one query per relation, never one per row).
+   */
+  relations?: Record<string, RelationSpec>
   /** OpenAPI tags of the generated routes (default: the table name). */
   tags?: string[]
   /**
@@ -120,7 +134,7 @@ class CrudResource {
     this.#db = db
     this.#model = model
     this.#options = options
-    this.#catalog = catalogOf(model.table, { readable: model.readable })
+    this.#catalog = catalogOf(model.table, { readable: model.readable, relations: options.relations })
     this.#selection = Object.fromEntries(model.readable.map((key) => [key, model.columns[key]]))
     this.#maxPageSize = options.maxPageSize ?? 100
     this.#pageSize = options.pageSize ?? Math.min(10, this.#maxPageSize)
@@ -143,7 +157,7 @@ class CrudResource {
         return {
           tags,
           summary: `List ${name}`,
-          response: { 200: pageOf(row), 400: ProblemSchema },
+          response: { 200: pageOf(listedRowOf(this.#model, this.#options.relations)), 400: ProblemSchema },
         }
       case 'create':
         return {
@@ -194,6 +208,9 @@ class CrudResource {
     }
   }
 
+  /** `#run`, bound once, for helpers that run queries on the resource's behalf. */
+  readonly #runner = <T>(query: PromiseLike<T>): Promise<T> => this.#run(query)
+
   /** Runs a query, turning driver errors into the HttpError a client should see. */
   async #run<T>(query: PromiseLike<T>): Promise<T> {
     try {
@@ -237,7 +254,12 @@ class CrudResource {
     const page = query.page ?? 1
     const offset = query.offset ?? (page - 1) * perPage
     const fields = query.fields ?? this.#model.readable
-    const selection = Object.fromEntries(fields.map((key) => [key, this.#model.columns[key]]))
+    // Embedding needs the parent keys of included relations, asked for or not.
+    const include = query.include ?? []
+    const extraKeys = keysForInclude(this.#catalog, include).filter((key) => !fields.includes(key))
+    const selection = Object.fromEntries(
+      [...fields, ...extraKeys].map((key) => [key, this.#model.columns[key]]),
+    )
     const order = this.#order(query.sort)
     const drizzle = this.#db.drizzle
     const [rows, counted] = await Promise.all([
@@ -254,9 +276,30 @@ class CrudResource {
     ])
     const total = Number((counted as Array<{ total: number | string }>)[0]?.total ?? 0)
     const totalPages = Math.ceil(total / perPage)
+    if (include.length > 0) {
+      await embed(drizzle, this.#catalog, rows as Row[], include, query.includeFields, this.#runner)
+      for (const row of rows as Row[]) for (const key of extraKeys) delete row[key]
+    }
     const objects = (await this.#options.hooks?.afterList?.(ctx, rows as Row[])) ?? (rows as Row[])
     ctx.header('link', linkHeader(ctx, page, totalPages))
-    return { num_results: total, page, total_pages: totalPages, objects }
+    const body = { num_results: total, page, total_pages: totalPages, objects }
+    return this.#conditionalGet(ctx, etagOf(body), body)
+  }
+
+  /** Sets the ETag; an `If-None-Match` that matches it is 304 without a body. */
+  #conditionalGet(ctx: AnyContext, etag: string, body: unknown): unknown {
+    ctx.header('etag', etag)
+    const condition = parseCondition(ctx.headers['if-none-match'])
+    if (condition !== undefined && !noneMatch(condition, etag)) {
+      ctx.status(304)
+      return undefined
+    }
+    return body
+  }
+
+  /** The ETag of a row as read: its readable columns, in the table's order. */
+  #etagOf(row: Row): string {
+    return etagOf(inOrder(row, this.#model.readable))
   }
 
   /** The client's sort, then the primary key: a total order, so pages never repeat or skip rows. */
@@ -272,10 +315,17 @@ class CrudResource {
     await this.#allow(ctx, 'get')
     await this.#options.hooks?.beforeGet?.(ctx)
     const row = await this.#readOne(ctx)
-    return (await this.#options.hooks?.afterGet?.(ctx, row)) ?? row
+    const body = (await this.#options.hooks?.afterGet?.(ctx, row)) ?? row
+    return this.#conditionalGet(ctx, this.#etagOf(row), body)
   }
 
   async #readOne(ctx: AnyContext): Promise<Row> {
+    const row = await this.#findOne(ctx)
+    if (row === undefined) throw this.#notFound(ctx)
+    return row
+  }
+
+  async #findOne(ctx: AnyContext): Promise<Row | undefined> {
     const rows = (await this.#run(
       this.#db.drizzle
         .select(this.#selection)
@@ -283,9 +333,50 @@ class CrudResource {
         .where(this.#itemCondition(ctx))
         .limit(1),
     )) as Row[]
-    const row = rows[0]
-    if (row === undefined) throw this.#notFound(ctx)
-    return row
+    return rows[0]
+  }
+
+  /**
+   * Checks `If-Match` against the current row; `undefined` when the request has none. The
+   * returned guard, added to the UPDATE/DELETE, makes the write miss a row changed since.
+   */
+  async #precondition(ctx: AnyContext): Promise<{ guard: SQL | undefined } | undefined> {
+    const condition = parseCondition(ctx.headers['if-match'])
+    if (condition === undefined) return undefined
+    const row = await this.#findOne(ctx)
+    // SPEC(RFC 9110 §13.1.1): If-Match on a missing resource is 412, `*` included.
+    if (row === undefined) throw new HttpError(412, this.#notFound(ctx).message)
+    if (!matches(condition, this.#etagOf(row))) throw this.#changed(ctx)
+    return { guard: condition === '*' ? undefined : this.#unchanged(row) }
+  }
+
+  /**
+   * Every readable column still equals what was read. Values that do not compare exactly in
+   * SQL (dates, whose precision the driver may cut; fractions; JSON) are left out.
+   */
+  #unchanged(row: Row): SQL | undefined {
+    const conditions: SQL[] = []
+    for (const key of this.#model.readable) {
+      const column = this.#model.columns[key] as never
+      const value = row[key]
+      if (value === null) conditions.push(isNull(column))
+      else if (
+        typeof value === 'string' ||
+        typeof value === 'boolean' ||
+        typeof value === 'bigint' ||
+        Number.isInteger(value)
+      )
+        conditions.push(eq(column, value))
+    }
+    return and(...conditions)
+  }
+
+  #changed(ctx: AnyContext): HttpError {
+    const id = this.#model.primaryKey.map((key) => String((ctx.params as Row)[key])).join('/')
+    return new HttpError(
+      412,
+      `The ${this.#model.name} row ${id} has changed: If-Match does not match its ETag.`,
+    )
   }
 
   /** Dates arrive as strings (JSON has no dates); columns want `Date`s. */
@@ -322,6 +413,7 @@ class CrudResource {
       )) as Row[]
       row = rows[0] as Row
     }
+    ctx.header('etag', this.#etagOf(row))
     row = (await this.#options.hooks?.afterCreate?.(ctx, row)) ?? row
     const location = this.#model.primaryKey
       .map((key: string) => encodeURIComponent(String(row[key])))
@@ -332,10 +424,11 @@ class CrudResource {
 
   async #write(ctx: AnyContext, op: 'replace' | 'update'): Promise<unknown> {
     await this.#allow(ctx, op)
+    const precondition = await this.#precondition(ctx)
     let data = { ...(ctx.body as Row) }
     data = (await this.#options.hooks?.beforeUpdate?.(ctx, data)) ?? data
     this.#toColumns(data)
-    const where = this.#itemCondition(ctx)
+    const where = and(this.#itemCondition(ctx), precondition?.guard)
     const { drizzle, supportsReturning } = this.#db
     let row: Row | undefined
     if (supportsReturning) {
@@ -349,14 +442,16 @@ class CrudResource {
       }>
       if ((result?.affectedRows ?? 0) > 0) row = await this.#readOne(ctx)
     }
-    if (row === undefined) throw this.#notFound(ctx)
+    if (row === undefined) throw precondition === undefined ? this.#notFound(ctx) : this.#changed(ctx)
+    ctx.header('etag', this.#etagOf(row))
     return (await this.#options.hooks?.afterUpdate?.(ctx, row)) ?? row
   }
 
   async #delete(ctx: AnyContext): Promise<unknown> {
     await this.#allow(ctx, 'delete')
+    const precondition = await this.#precondition(ctx)
     await this.#options.hooks?.beforeDelete?.(ctx)
-    const where = this.#itemCondition(ctx)
+    const where = and(this.#itemCondition(ctx), precondition?.guard)
     const { drizzle, supportsReturning } = this.#db
     let deleted: number
     if (supportsReturning) {
@@ -374,7 +469,7 @@ class CrudResource {
       }>
       deleted = result?.affectedRows ?? 0
     }
-    if (deleted === 0) throw this.#notFound(ctx)
+    if (deleted === 0) throw precondition === undefined ? this.#notFound(ctx) : this.#changed(ctx)
     await this.#options.hooks?.afterDelete?.(ctx)
     return undefined
   }
@@ -388,9 +483,8 @@ function pickKeys(data: Row, keys: string[]): Row {
  * The Flask-RESTless list envelope. Listed rows may be sparse (`fields=`), so their
  * fields are optional; the serializer still writes only readable ones.
  */
-function pageOf(row: TObject): TSchema {
-  const name = String(row.$id)
-  const listed = Type.Partial(row, { $id: `${name}Fields`, additionalProperties: false })
+function pageOf(listed: TObject): TSchema {
+  const name = String(listed.$id).replace(/Fields$/, '')
   return Type.Object(
     {
       num_results: Type.Integer({ minimum: 0 }),

@@ -109,3 +109,56 @@ export function modelOf(
   const dateFields = all.filter((key) => columns[key]?.dataType === 'date')
   return { table, name, columns, primaryKey, readable, writable, dateFields, row, create, patch }
 }
+
+/** What `crud()` needs of a relation to describe embedded rows (see `RelationSpec`). */
+interface RelationShape {
+  table: Table
+  kind: 'one' | 'many'
+  readable?: string[]
+  relations?: Record<string, RelationShape>
+}
+
+// A relation may lead back to its own table (a member's referrer): schemas stop at this depth.
+const MAX_INCLUDE_DEPTH = 3
+
+/**
+ * The schema of a listed row: every readable field optional (`fields=` may leave some out),
+ * plus each relation `include=` may embed: an object or null (to-one), an array (to-many).
+ */
+export function listedRowOf(
+  model: TableModel,
+  relations: Record<string, RelationShape> | undefined,
+): TObject {
+  const listed = Type.Partial(model.row, {
+    $id: `${String(model.row.$id)}Fields`,
+    additionalProperties: false,
+  })
+  if (relations === undefined) return listed
+  return Type.Object(
+    { ...listed.properties, ...embeddedProperties(relations, 1) },
+    { $id: listed.$id, additionalProperties: false },
+  )
+}
+
+function embeddedProperties(
+  relations: Record<string, RelationShape>,
+  depth: number,
+): Record<string, TSchema> {
+  const properties: Record<string, TSchema> = {}
+  for (const [name, relation] of Object.entries(relations)) {
+    const selected = createSelectSchema(relation.table) as unknown as TObject
+    const readable = relation.readable ?? Object.keys(selected.properties)
+    const nested =
+      depth < MAX_INCLUDE_DEPTH && relation.relations ? embeddedProperties(relation.relations, depth + 1) : {}
+    const row = Type.Object(
+      { ...Type.Partial(Type.Pick(selected, readable)).properties, ...nested },
+      {
+        additionalProperties: false,
+      },
+    )
+    properties[name] = Type.Optional(
+      relation.kind === 'one' ? Type.Union([row, Type.Null()]) : Type.Array(row),
+    )
+  }
+  return properties
+}
