@@ -1,5 +1,5 @@
 import { type TObject, type TSchema, Type } from '@sinclair/typebox'
-import { and, count, eq, isNull, type SQL, type Table } from 'drizzle-orm'
+import { and, count, eq, isNull, type SQL, sql, type Table } from 'drizzle-orm'
 import type { Context } from '../context.ts'
 import { HttpError, ProblemSchema } from '../errors.ts'
 import { Scope } from '../scope.ts'
@@ -69,6 +69,12 @@ export interface CrudOptions {
    * user). A row outside the scope is 404, never 403: its existence is not revealed.
    */
   scope?: (ctx: AnyContext) => SQL | undefined
+  /**
+   * How lists count their rows (a client may ask for another with `?count=`): `exact` (default),
+   * `estimated` (the planner's statistics on PostgreSQL and MySQL for unfiltered lists; exact
+   * otherwise) or `none` (no count: `num_results` and `total_pages` are null; `next` still works).
+   */
+  count?: 'exact' | 'estimated' | 'none'
   /**
    * Related tables, for filters on their fields (`lists.name=x`, `has`, `any`) and for
    * `include=` (embedded with one query per relation, never one per row).
@@ -262,28 +268,72 @@ class CrudResource {
     )
     const order = this.#order(query.sort)
     const drizzle = this.#db.drizzle
-    const [rows, counted] = await Promise.all([
+    const mode = query.count ?? this.#options.count ?? 'exact'
+    // Without a count, one row more than the page tells whether there is a next page.
+    const lookahead = mode === 'none' ? 1 : 0
+    const [rows, total] = await Promise.all([
       this.#run(
         drizzle
           .select(selection)
           .from(this.#model.table)
           .where(where)
           .orderBy(...order)
-          .limit(perPage)
+          .limit(perPage + lookahead)
           .offset(offset),
-      ),
-      this.#run(drizzle.select({ total: count() }).from(this.#model.table).where(where)),
+      ) as Promise<Row[]>,
+      mode === 'none' ? null : this.#count(where, mode),
     ])
-    const total = Number((counted as Array<{ total: number | string }>)[0]?.total ?? 0)
-    const totalPages = Math.ceil(total / perPage)
+    const hasNext = total === null ? rows.length > perPage : page * perPage < total
+    if (rows.length > perPage) rows.pop()
+    const totalPages = total === null ? null : Math.ceil(total / perPage)
     if (include.length > 0) {
       await embed(drizzle, this.#catalog, rows as Row[], include, query.includeFields, this.#runner)
       for (const row of rows as Row[]) for (const key of extraKeys) delete row[key]
     }
     const objects = (await this.#options.hooks?.afterList?.(ctx, rows as Row[])) ?? (rows as Row[])
-    ctx.header('link', linkHeader(ctx, page, totalPages))
+    ctx.header('link', linkHeader(ctx, page, hasNext, totalPages))
     const body = { num_results: total, page, total_pages: totalPages, objects }
     return this.#conditionalGet(ctx, etagOf(body), body)
+  }
+
+  /**
+   * The number of rows a list matches. `estimated` reads the planner's statistics on
+   * PostgreSQL and MySQL for an unfiltered, unscoped list (fast on huge tables); otherwise it counts.
+   */
+  async #count(where: SQL | undefined, mode: 'exact' | 'estimated'): Promise<number> {
+    if (mode === 'estimated' && where === undefined) {
+      const estimate = await this.#estimate()
+      if (estimate !== null) return estimate
+    }
+    const counted = (await this.#run(
+      this.#db.drizzle.select({ total: count() }).from(this.#model.table).where(where),
+    )) as Array<{ total: number | string }>
+    return Number(counted[0]?.total ?? 0)
+  }
+
+  async #estimate(): Promise<number | null> {
+    const { dialect, drizzle } = this.#db
+    const name = this.#model.name
+    let statement: SQL
+    if (dialect === 'postgresql') {
+      statement = sql`select reltuples::bigint as n from pg_class where oid = to_regclass(${name})`
+    } else if (dialect === 'mysql') {
+      statement = sql`select table_rows as n from information_schema.tables where table_schema = database() and table_name = ${name}`
+    } else {
+      return null
+    }
+    const result = await this.#run(drizzle.execute(statement))
+    // postgres.js answers rows, PGlite `{ rows }`, mysql2 `[rows, fields]`.
+    const rows = (
+      Array.isArray(result)
+        ? Array.isArray(result[0])
+          ? result[0]
+          : result
+        : (result as { rows: unknown[] }).rows
+    ) as Array<{ n: unknown }>
+    const estimate = Number(rows[0]?.n ?? -1)
+    // A table never analyzed has no estimate (-1 on PostgreSQL): count instead.
+    return Number.isFinite(estimate) && estimate >= 0 ? estimate : null
   }
 
   /** Sets the ETag; an `If-None-Match` that matches it is 304 without a body. */
@@ -487,9 +537,9 @@ function pageOf(listed: TObject): TSchema {
   const name = String(listed.$id).replace(/Fields$/, '')
   return Type.Object(
     {
-      num_results: Type.Integer({ minimum: 0 }),
+      num_results: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]),
       page: Type.Integer({ minimum: 1 }),
-      total_pages: Type.Integer({ minimum: 0 }),
+      total_pages: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]),
       objects: Type.Array(listed),
     },
     { $id: `${name}Page` },
@@ -497,16 +547,19 @@ function pageOf(listed: TObject): TSchema {
 }
 
 /** RFC 8288 links to the first, previous, next and last pages, keeping the other query parameters. */
-function linkHeader(ctx: AnyContext, page: number, totalPages: number): string {
-  const link = (target: number, rel: string) => {
-    const params = new URLSearchParams(ctx.rawQuery)
-    params.set('page', String(target))
-    return `<${ctx.path}?${params.toString()}>; rel="${rel}"`
-  }
-  const last = Math.max(totalPages, 1)
-  const links = [link(1, 'first')]
-  if (page > 1) links.push(link(Math.min(page - 1, last), 'prev'))
-  if (page < totalPages) links.push(link(page + 1, 'next'))
-  links.push(link(last, 'last'))
+function linkHeader(ctx: AnyContext, page: number, hasNext: boolean, totalPages: number | null): string {
+  const links = [pageLink(ctx, 1, 'first')]
+  if (page > 1)
+    links.push(
+      pageLink(ctx, totalPages === null ? page - 1 : Math.min(page - 1, Math.max(totalPages, 1)), 'prev'),
+    )
+  if (hasNext) links.push(pageLink(ctx, page + 1, 'next'))
+  if (totalPages !== null) links.push(pageLink(ctx, Math.max(totalPages, 1), 'last'))
   return links.join(', ')
+}
+
+function pageLink(ctx: AnyContext, target: number, rel: string): string {
+  const params = new URLSearchParams(ctx.rawQuery)
+  params.set('page', String(target))
+  return `<${ctx.path}?${params.toString()}>; rel="${rel}"`
 }
