@@ -79,7 +79,8 @@ forEachDatabase('crud count strategies', (target) => {
   it('count=estimated uses the planner statistics on an unfiltered list, and counts a filtered one', async () => {
     if (db.dialect === 'postgresql') await db.drizzle.execute(sql.raw('ANALYZE members'))
     const all = await get('/members?count=estimated')
-    if (db.dialect === 'mysql') assert.ok(Number.isInteger(all.body.num_results) && all.body.num_results >= 0)
+    if (db.dialect === 'mysql')
+      assert.ok(Number.isInteger(all.body.num_results) && (all.body.num_results ?? -1) >= 0)
     else assert.equal(all.body.num_results, 5)
     if (db.dialect === 'postgresql') {
       // A row added since ANALYZE: the estimate does not see it, an exact count does.
