@@ -1,0 +1,376 @@
+import { type TSchema, Type } from '@sinclair/typebox'
+import { and, eq, isNull, type SQL } from 'drizzle-orm'
+import { HttpError, ProblemSchema } from '../errors.ts'
+import type { Database } from './database.ts'
+import { etagOf, inOrder, matches, noneMatch, parseCondition } from './etag.ts'
+import { embed, keysForInclude } from './include.ts'
+import type { AnyContext, CrudOperation, CrudOptions, Row } from './options.ts'
+import { countRows, linkHeader, pageOf } from './pagination.ts'
+import { catalogOf, compileFilters, compileOrder, parseListQuery, type SortKey } from './query/index.ts'
+import { listedRowOf, type TableModel } from './schemas.ts'
+
+/** One table's operations, with everything they need built once. */
+export class CrudResource {
+  readonly #db: Database
+  readonly #model: TableModel
+  readonly #options: CrudOptions
+  readonly #catalog: ReturnType<typeof catalogOf>
+  readonly #selection: Record<string, unknown>
+  readonly #pageSize: number
+  readonly #maxPageSize: number
+  readonly #params: TSchema
+  readonly #keyOrder: SortKey[]
+  readonly #keysByColumn: Map<string, string>
+
+  constructor(db: Database, model: TableModel, options: CrudOptions) {
+    this.#db = db
+    this.#model = model
+    this.#options = options
+    this.#catalog = catalogOf(model.table, { readable: model.readable, relations: options.relations })
+    this.#selection = Object.fromEntries(model.readable.map((key) => [key, model.columns[key]]))
+    this.#maxPageSize = options.maxPageSize ?? 100
+    this.#pageSize = options.pageSize ?? Math.min(10, this.#maxPageSize)
+    if (this.#pageSize > this.#maxPageSize)
+      throw new Error(`crud(${model.name}): pageSize is over maxPageSize`)
+    this.#keysByColumn = new Map(Object.entries(model.columns).map(([key, column]) => [column.name, key]))
+    this.#keyOrder = model.primaryKey.map((field) => ({ path: [], field, direction: 'asc' }))
+    this.#params = Type.Object(
+      Object.fromEntries(model.primaryKey.map((key) => [key, model.row.properties[key] as TSchema])),
+    )
+  }
+
+  /** The route options (schemas and OpenAPI metadata) of an operation. */
+  routeOptions(op: CrudOperation) {
+    const { row, create, patch, name } = this.#model
+    const tags = this.#options.tags ?? [name]
+    const item = { params: this.#params, tags }
+    switch (op) {
+      case 'list':
+        return {
+          tags,
+          summary: `List ${name}`,
+          response: { 200: pageOf(listedRowOf(this.#model, this.#options.relations)), 400: ProblemSchema },
+        }
+      case 'create':
+        return {
+          tags,
+          summary: `Create one of ${name}`,
+          body: create,
+          response: { 201: row, 409: ProblemSchema },
+        }
+      case 'get':
+        return { ...item, summary: `Get one of ${name}`, response: { 200: row } }
+      case 'replace':
+        return {
+          ...item,
+          summary: `Replace one of ${name}`,
+          body: create,
+          response: { 200: row, 409: ProblemSchema },
+        }
+      case 'update':
+        return {
+          ...item,
+          summary: `Update one of ${name}`,
+          body: patch,
+          response: { 200: row, 409: ProblemSchema },
+        }
+      case 'delete':
+        return {
+          ...item,
+          summary: `Delete one of ${name}`,
+          response: { 204: Type.Null(), 409: ProblemSchema },
+        }
+    }
+  }
+
+  /** The handlers, bound once. */
+  readonly handlers: Record<CrudOperation, (ctx: AnyContext) => Promise<unknown>> = {
+    list: (ctx) => this.#list(ctx),
+    get: (ctx) => this.#get(ctx),
+    create: (ctx) => this.#create(ctx),
+    replace: (ctx) => this.#write(ctx, 'replace'),
+    update: (ctx) => this.#write(ctx, 'update'),
+    delete: (ctx) => this.#delete(ctx),
+  }
+
+  async #allow(ctx: AnyContext, op: CrudOperation): Promise<void> {
+    const policy = this.#options.access?.[op]
+    if (policy !== undefined && !(await policy(ctx))) {
+      throw new HttpError(403, `You may not ${op === 'list' ? 'list' : op} ${this.#model.name}.`)
+    }
+  }
+
+  /** `#run`, bound once, for helpers that run queries on the resource's behalf. */
+  readonly #runner = <T>(query: PromiseLike<T>): Promise<T> => this.#run(query)
+
+  /** Runs a query, turning driver errors into the HttpError a client should see. */
+  async #run<T>(query: PromiseLike<T>): Promise<T> {
+    try {
+      return await query
+    } catch (error) {
+      const problem = this.#db.classify(error)
+      throw problem === null ? error : this.#withFieldNames(problem)
+    }
+  }
+
+  /** Drivers name SQL columns (`first_name`); clients know the table's keys (`firstName`). */
+  #withFieldNames(problem: HttpError): HttpError {
+    if (problem.errors === undefined) return problem
+    for (const error of problem.errors) {
+      const key = this.#keysByColumn.get(error.path.slice(1))
+      if (key !== undefined) error.path = `/${key}`
+    }
+    return problem
+  }
+
+  #itemCondition(ctx: AnyContext): SQL | undefined {
+    const params = ctx.params as Row
+    const keys = this.#model.primaryKey.map((key) => eq(this.#model.columns[key] as never, params[key]))
+    return and(...keys, this.#options.scope?.(ctx))
+  }
+
+  #notFound(ctx: AnyContext): HttpError {
+    const id = this.#model.primaryKey.map((key) => String((ctx.params as Row)[key])).join('/')
+    return new HttpError(404, `No ${this.#model.name} row has the key ${id}.`)
+  }
+
+  async #list(ctx: AnyContext): Promise<unknown> {
+    await this.#allow(ctx, 'list')
+    await this.#options.hooks?.beforeList?.(ctx)
+    const query = parseListQuery(ctx.query as Record<string, string | string[] | undefined>, this.#catalog)
+    const where = and(
+      compileFilters(query.filters, this.#catalog, this.#db.dialect),
+      this.#options.scope?.(ctx),
+    )
+    const perPage = Math.min(query.limit ?? query.resultsPerPage ?? this.#pageSize, this.#maxPageSize)
+    const page = query.page ?? 1
+    const offset = query.offset ?? (page - 1) * perPage
+    const fields = query.fields ?? this.#model.readable
+    // Embedding needs the parent keys of included relations, asked for or not.
+    const include = query.include ?? []
+    const extraKeys = keysForInclude(this.#catalog, include).filter((key) => !fields.includes(key))
+    const selection = Object.fromEntries(
+      [...fields, ...extraKeys].map((key) => [key, this.#model.columns[key]]),
+    )
+    const order = this.#order(query.sort)
+    const drizzle = this.#db.drizzle
+    const mode = query.count ?? this.#options.count ?? 'exact'
+    // Without a count, one row more than the page tells whether there is a next page.
+    const lookahead = mode === 'none' ? 1 : 0
+    const [rows, total] = await Promise.all([
+      this.#run(
+        drizzle
+          .select(selection)
+          .from(this.#model.table)
+          .where(where)
+          .orderBy(...order)
+          .limit(perPage + lookahead)
+          .offset(offset),
+      ) as Promise<Row[]>,
+      mode === 'none' ? null : countRows(this.#db, this.#model, where, mode, this.#runner),
+    ])
+    const hasNext = total === null ? rows.length > perPage : page * perPage < total
+    if (rows.length > perPage) rows.pop()
+    const totalPages = total === null ? null : Math.ceil(total / perPage)
+    if (include.length > 0) {
+      await embed(drizzle, this.#catalog, rows as Row[], include, query.includeFields, this.#runner)
+      for (const row of rows as Row[]) for (const key of extraKeys) delete row[key]
+    }
+    const objects = (await this.#options.hooks?.afterList?.(ctx, rows as Row[])) ?? (rows as Row[])
+    ctx.header('link', linkHeader(ctx, page, hasNext, totalPages))
+    const body = { num_results: total, page, total_pages: totalPages, objects }
+    return this.#conditionalGet(ctx, etagOf(body), body)
+  }
+
+  /** Sets the ETag; an `If-None-Match` that matches it is 304 without a body. */
+  #conditionalGet(ctx: AnyContext, etag: string, body: unknown): unknown {
+    ctx.header('etag', etag)
+    const condition = parseCondition(ctx.headers['if-none-match'])
+    if (condition !== undefined && !noneMatch(condition, etag)) {
+      ctx.status(304)
+      return undefined
+    }
+    return body
+  }
+
+  /** The ETag of a row as read: its readable columns, in the table's order. */
+  #etagOf(row: Row): string {
+    return etagOf(inOrder(row, this.#model.readable))
+  }
+
+  /** The client's sort, then the primary key: a total order, so pages never repeat or skip rows. */
+  #order(sort: SortKey[]): SQL[] {
+    const keys = [
+      ...sort,
+      ...this.#keyOrder.filter((key) => !sort.some((given) => given.field === key.field)),
+    ]
+    return compileOrder(keys, this.#catalog, this.#db.dialect)
+  }
+
+  async #get(ctx: AnyContext): Promise<unknown> {
+    await this.#allow(ctx, 'get')
+    await this.#options.hooks?.beforeGet?.(ctx)
+    const row = await this.#readOne(ctx)
+    const body = (await this.#options.hooks?.afterGet?.(ctx, row)) ?? row
+    return this.#conditionalGet(ctx, this.#etagOf(row), body)
+  }
+
+  async #readOne(ctx: AnyContext): Promise<Row> {
+    const row = await this.#findOne(ctx)
+    if (row === undefined) throw this.#notFound(ctx)
+    return row
+  }
+
+  async #findOne(ctx: AnyContext): Promise<Row | undefined> {
+    const rows = (await this.#run(
+      this.#db.drizzle
+        .select(this.#selection)
+        .from(this.#model.table)
+        .where(this.#itemCondition(ctx))
+        .limit(1),
+    )) as Row[]
+    return rows[0]
+  }
+
+  /**
+   * Checks `If-Match` against the current row; `undefined` when the request has none. The
+   * returned guard, added to the UPDATE/DELETE, makes the write miss a row changed since.
+   */
+  async #precondition(ctx: AnyContext): Promise<{ guard: SQL | undefined } | undefined> {
+    const condition = parseCondition(ctx.headers['if-match'])
+    if (condition === undefined) return undefined
+    const row = await this.#findOne(ctx)
+    // SPEC(RFC 9110 §13.1.1): If-Match on a missing resource is 412, `*` included.
+    if (row === undefined) throw new HttpError(412, this.#notFound(ctx).message)
+    if (!matches(condition, this.#etagOf(row))) throw this.#changed(ctx)
+    return { guard: condition === '*' ? undefined : this.#unchanged(row) }
+  }
+
+  /**
+   * Every readable column still equals what was read. Values that do not compare exactly in
+   * SQL (dates, whose precision the driver may cut; fractions; JSON) are left out.
+   */
+  #unchanged(row: Row): SQL | undefined {
+    const conditions: SQL[] = []
+    for (const key of this.#model.readable) {
+      const column = this.#model.columns[key] as never
+      const value = row[key]
+      if (value === null) conditions.push(isNull(column))
+      else if (
+        typeof value === 'string' ||
+        typeof value === 'boolean' ||
+        typeof value === 'bigint' ||
+        Number.isInteger(value)
+      )
+        conditions.push(eq(column, value))
+    }
+    return and(...conditions)
+  }
+
+  #changed(ctx: AnyContext): HttpError {
+    const id = this.#model.primaryKey.map((key) => String((ctx.params as Row)[key])).join('/')
+    return new HttpError(
+      412,
+      `The ${this.#model.name} row ${id} has changed: If-Match does not match its ETag.`,
+    )
+  }
+
+  /** Dates arrive as strings (JSON has no dates); columns want `Date`s. */
+  #toColumns(data: Row): Row {
+    for (const key of this.#model.dateFields) {
+      const value = data[key]
+      if (typeof value === 'string') data[key] = new Date(value)
+    }
+    return data
+  }
+
+  async #create(ctx: AnyContext): Promise<unknown> {
+    await this.#allow(ctx, 'create')
+    let data = { ...(ctx.body as Row) }
+    data = (await this.#options.hooks?.beforeCreate?.(ctx, data)) ?? data
+    this.#toColumns(data)
+    const { drizzle, supportsReturning } = this.#db
+    let row: Row
+    if (supportsReturning) {
+      const rows = (await this.#run(
+        drizzle.insert(this.#model.table).values(data).returning(this.#selection),
+      )) as Row[]
+      row = rows[0] as Row
+    } else {
+      // MySQL has no RETURNING: read the row back by the key it was given.
+      const keys = (await this.#run(drizzle.insert(this.#model.table).values(data).$returningId())) as Row[]
+      const key = { ...keys[0], ...pickKeys(data, this.#model.primaryKey) }
+      const rows = (await this.#run(
+        drizzle
+          .select(this.#selection)
+          .from(this.#model.table)
+          .where(and(...this.#model.primaryKey.map((k) => eq(this.#model.columns[k] as never, key[k]))))
+          .limit(1),
+      )) as Row[]
+      row = rows[0] as Row
+    }
+    ctx.header('etag', this.#etagOf(row))
+    row = (await this.#options.hooks?.afterCreate?.(ctx, row)) ?? row
+    const location = this.#model.primaryKey
+      .map((key: string) => encodeURIComponent(String(row[key])))
+      .join('/')
+    ctx.header('location', `${ctx.path}/${location}`)
+    return ctx.json(row, 201)
+  }
+
+  async #write(ctx: AnyContext, op: 'replace' | 'update'): Promise<unknown> {
+    await this.#allow(ctx, op)
+    const precondition = await this.#precondition(ctx)
+    let data = { ...(ctx.body as Row) }
+    data = (await this.#options.hooks?.beforeUpdate?.(ctx, data)) ?? data
+    this.#toColumns(data)
+    const where = and(this.#itemCondition(ctx), precondition?.guard)
+    const { drizzle, supportsReturning } = this.#db
+    let row: Row | undefined
+    if (supportsReturning) {
+      const rows = (await this.#run(
+        drizzle.update(this.#model.table).set(data).where(where).returning(this.#selection),
+      )) as Row[]
+      row = rows[0]
+    } else {
+      const [result] = (await this.#run(drizzle.update(this.#model.table).set(data).where(where))) as Array<{
+        affectedRows: number
+      }>
+      if ((result?.affectedRows ?? 0) > 0) row = await this.#readOne(ctx)
+    }
+    if (row === undefined) throw precondition === undefined ? this.#notFound(ctx) : this.#changed(ctx)
+    ctx.header('etag', this.#etagOf(row))
+    return (await this.#options.hooks?.afterUpdate?.(ctx, row)) ?? row
+  }
+
+  async #delete(ctx: AnyContext): Promise<unknown> {
+    await this.#allow(ctx, 'delete')
+    const precondition = await this.#precondition(ctx)
+    await this.#options.hooks?.beforeDelete?.(ctx)
+    const where = and(this.#itemCondition(ctx), precondition?.guard)
+    const { drizzle, supportsReturning } = this.#db
+    let deleted: number
+    if (supportsReturning) {
+      const key = this.#model.primaryKey[0] as string
+      const rows = (await this.#run(
+        drizzle
+          .delete(this.#model.table)
+          .where(where)
+          .returning({ [key]: this.#model.columns[key] }),
+      )) as Row[]
+      deleted = rows.length
+    } else {
+      const [result] = (await this.#run(drizzle.delete(this.#model.table).where(where))) as Array<{
+        affectedRows: number
+      }>
+      deleted = result?.affectedRows ?? 0
+    }
+    if (deleted === 0) throw precondition === undefined ? this.#notFound(ctx) : this.#changed(ctx)
+    await this.#options.hooks?.afterDelete?.(ctx)
+    return undefined
+  }
+}
+
+function pickKeys(data: Row, keys: string[]): Row {
+  return Object.fromEntries(keys.filter((key) => data[key] !== undefined).map((key) => [key, data[key]]))
+}
