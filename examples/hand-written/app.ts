@@ -3,7 +3,12 @@ import { MemberResource } from './member-resource.ts'
 import { memberRoutes } from './members-routes.ts'
 import { MemberStore } from './store.ts'
 
-/** The seeds' newsletter API: members added and listed by mobile clients, under `/api/v1`. */
+/**
+ * The seeds' newsletter API written by hand, with one function-route file (the collection)
+ * and one class resource (a member), over an in-memory store. `examples/newsletter` serves the
+ * same contract from a database with `crud()`. Run it with
+ * `npx tsx --conditions=saker-source examples/hand-written/server.ts`.
+ */
 export function newsletterApp(options: SakerOptions = {}, store = new MemberStore()): Saker {
   const app = saker({
     ...options,

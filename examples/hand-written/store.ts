@@ -3,7 +3,7 @@ import type { Member, MemberInput, MemberPatch } from './schemas.ts'
 
 /**
  * Members kept in memory, with the one rule the seeds' model has: email is unique.
- * The next step puts this on a database; the API contract stays the same.
+ * `examples/newsletter` keeps the same contract on a database.
  */
 export class MemberStore {
   #members = new Map<number, Member>()

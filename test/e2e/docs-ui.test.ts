@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs'
 import { test } from 'node:test'
 import { type Browser, chromium } from 'playwright-core'
 import { serve, type TestServer } from 'saker/testing'
-import { newsletterApp } from '../../examples/newsletter/app.ts'
+import { newsletterApp } from '../../examples/hand-written/app.ts'
 
 const CHROMIUM = '/usr/bin/chromium'
 const MISSING = 'chromium not installed: apt-get install chromium'

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import type { FieldError, Saker } from 'saker'
 import { inject, serve } from 'saker/testing'
-import { newsletterApp } from '../../examples/newsletter/app.ts'
+import { newsletterApp } from '../../examples/hand-written/app.ts'
 
 const PROBLEM = 'application/problem+json'
 const MEMBERS = '/api/v1/members'
@@ -311,10 +311,6 @@ describe('/api/v1/members/{id}', () => {
     )
   })
 
-  // BUG: MemberStore.update (examples/newsletter/store.ts) compares the new email with the current
-  // one case-sensitively before the case-insensitive uniqueness check, so a member who only
-  // changes the case of their own email collides with themselves (409). Compare
-  // `patch.email.toLowerCase() !== current.email.toLowerCase()`.
   test("PATCH or PUT may change the case of the member's own email", async () => {
     const api = await seeded()
     const patched = await inject(api, {
