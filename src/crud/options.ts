@@ -58,6 +58,12 @@ export interface CrudOptions {
    */
   scope?: (ctx: AnyContext) => SQL | undefined
   /**
+   * `pages` (default: `?page=`, with `?cursor=` available too) or `cursor`: keyset pagination only,
+   * following `Link rel="next"` (and `next_cursor`), which never repeats or skips a row while rows
+   * are inserted or deleted. Cursor lists count nothing unless `count` says so.
+   */
+  pagination?: 'pages' | 'cursor'
+  /**
    * How lists count their rows (a client may ask for another with `?count=`): `exact` (default),
    * `estimated` (the planner's statistics on PostgreSQL and MySQL for unfiltered lists; exact
    * otherwise) or `none` (no count: `num_results` and `total_pages` are null; `next` still works).

@@ -14,8 +14,10 @@ export function pageOf(listed: TObject): TSchema {
   return Type.Object(
     {
       num_results: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]),
-      page: Type.Integer({ minimum: 1 }),
+      // null when the list pages with cursors
+      page: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]),
       total_pages: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]),
+      next_cursor: Type.Optional(Type.Union([Type.String(), Type.Null()])),
       objects: Type.Array(listed),
     },
     { $id: `${name}Page` },
@@ -36,6 +38,19 @@ export function linkHeader(
     )
   if (hasNext) links.push(pageLink(ctx, page + 1, 'next'))
   if (totalPages !== null) links.push(pageLink(ctx, Math.max(totalPages, 1), 'last'))
+  return links.join(', ')
+}
+
+/** Links of a cursor-paged list: the first page, and the next one while there is one. */
+export function cursorLinks(ctx: AnyContext, nextCursor: string | null): string {
+  const first = new URLSearchParams(ctx.rawQuery)
+  first.delete('cursor')
+  const links = [`<${ctx.path}?${first.toString()}>; rel="first"`]
+  if (nextCursor !== null) {
+    const next = new URLSearchParams(ctx.rawQuery)
+    next.set('cursor', nextCursor)
+    links.push(`<${ctx.path}?${next.toString()}>; rel="next"`)
+  }
   return links.join(', ')
 }
 

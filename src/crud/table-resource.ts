@@ -1,11 +1,12 @@
 import { type TSchema, Type } from '@sinclair/typebox'
 import { and, eq, isNull, type SQL } from 'drizzle-orm'
 import { HttpError, ProblemSchema } from '../errors.ts'
+import { afterCursor, checkKeysetSort, encodeCursor } from './cursor.ts'
 import type { Database } from './database.ts'
 import { etagOf, inOrder, matches, noneMatch, parseCondition } from './etag.ts'
 import { embed, keysForInclude } from './include.ts'
 import type { AnyContext, CrudOperation, CrudOptions, Row } from './options.ts'
-import { countRows, linkHeader, pageOf } from './pagination.ts'
+import { countRows, cursorLinks, linkHeader, pageOf } from './pagination.ts'
 import { catalogOf, compileFilters, compileOrder, parseListQuery, type SortKey } from './query/index.ts'
 import { listedRowOf, type TableModel } from './schemas.ts'
 
@@ -142,41 +143,68 @@ export class CrudResource {
       compileFilters(query.filters, this.#catalog, this.#db.dialect),
       this.#options.scope?.(ctx),
     )
+    const keyset = query.cursor !== undefined || this.#options.pagination === 'cursor'
+    if (keyset && query.page !== undefined) {
+      throw new HttpError(400, 'This list pages with cursors: follow the Link rel="next", not page=.', {
+        code: 'INVALID_QUERY',
+        errors: [{ in: 'query', path: '/page', message: 'use cursor=' }],
+      })
+    }
     const perPage = Math.min(query.limit ?? query.resultsPerPage ?? this.#pageSize, this.#maxPageSize)
     const page = query.page ?? 1
-    const offset = query.offset ?? (page - 1) * perPage
+    const offset = keyset ? 0 : (query.offset ?? (page - 1) * perPage)
+    const keys = this.#sortKeys(query.sort)
+    if (keyset) checkKeysetSort(keys, this.#catalog)
+    const pageWhere =
+      query.cursor === undefined ? where : and(where, afterCursor(query.cursor, keys, this.#catalog))
     const fields = query.fields ?? this.#model.readable
-    // Embedding needs the parent keys of included relations, asked for or not.
+    // Embedding and cursors need some keys, asked for or not.
     const include = query.include ?? []
-    const extraKeys = keysForInclude(this.#catalog, include).filter((key) => !fields.includes(key))
+    const needed = [
+      ...keysForInclude(this.#catalog, include),
+      ...(keyset ? keys.map((key) => key.field) : []),
+    ]
+    const extraKeys = [...new Set(needed)].filter((key) => !fields.includes(key))
     const selection = Object.fromEntries(
       [...fields, ...extraKeys].map((key) => [key, this.#model.columns[key]]),
     )
-    const order = this.#order(query.sort)
     const drizzle = this.#db.drizzle
-    const mode = query.count ?? this.#options.count ?? 'exact'
-    // Without a count, one row more than the page tells whether there is a next page.
-    const lookahead = mode === 'none' ? 1 : 0
+    const mode = query.count ?? this.#options.count ?? (keyset ? 'none' : 'exact')
+    // Without a count (or with a cursor), one row more than the page tells whether there is a next page.
+    const lookahead = mode === 'none' || keyset ? 1 : 0
     const [rows, total] = await Promise.all([
       this.#run(
         drizzle
           .select(selection)
           .from(this.#model.table)
-          .where(where)
-          .orderBy(...order)
+          .where(pageWhere)
+          .orderBy(...compileOrder(keys, this.#catalog, this.#db.dialect))
           .limit(perPage + lookahead)
           .offset(offset),
       ) as Promise<Row[]>,
       mode === 'none' ? null : countRows(this.#db, this.#model, where, mode, this.#runner),
     ])
-    const hasNext = total === null ? rows.length > perPage : page * perPage < total
+    const hasNext = total === null || keyset ? rows.length > perPage : page * perPage < total
     if (rows.length > perPage) rows.pop()
     const totalPages = total === null ? null : Math.ceil(total / perPage)
+    const last = rows[rows.length - 1]
+    const nextCursor = keyset && hasNext && last !== undefined ? encodeCursor(keys, last) : null
     if (include.length > 0) {
       await embed(drizzle, this.#catalog, rows as Row[], include, query.includeFields, this.#runner)
-      for (const row of rows as Row[]) for (const key of extraKeys) delete row[key]
     }
+    for (const row of rows) for (const key of extraKeys) delete row[key]
     const objects = (await this.#options.hooks?.afterList?.(ctx, rows as Row[])) ?? (rows as Row[])
+    if (keyset) {
+      ctx.header('link', cursorLinks(ctx, nextCursor))
+      const body = {
+        num_results: total,
+        page: null,
+        total_pages: totalPages,
+        next_cursor: nextCursor,
+        objects,
+      }
+      return this.#conditionalGet(ctx, etagOf(body), body)
+    }
     ctx.header('link', linkHeader(ctx, page, hasNext, totalPages))
     const body = { num_results: total, page, total_pages: totalPages, objects }
     return this.#conditionalGet(ctx, etagOf(body), body)
@@ -199,12 +227,8 @@ export class CrudResource {
   }
 
   /** The client's sort, then the primary key: a total order, so pages never repeat or skip rows. */
-  #order(sort: SortKey[]): SQL[] {
-    const keys = [
-      ...sort,
-      ...this.#keyOrder.filter((key) => !sort.some((given) => given.field === key.field)),
-    ]
-    return compileOrder(keys, this.#catalog, this.#db.dialect)
+  #sortKeys(sort: SortKey[]): SortKey[] {
+    return [...sort, ...this.#keyOrder.filter((key) => !sort.some((given) => given.field === key.field))]
   }
 
   async #get(ctx: AnyContext): Promise<unknown> {
