@@ -440,3 +440,43 @@ describe('formats', () => {
     }
   })
 })
+
+describe('unions of objects and arrays', () => {
+  // A body that may be one item or a list: the errors name the failing item's fields, not just
+  // "Expected union value".
+  const Item = t.Object({ name: t.String(), count: t.Integer() }, { additionalProperties: false })
+  const app = saker({ logger: false, openapi: false })
+  app.post('/items', { body: t.Union([Item, t.Array(Item)]) }, (ctx) => ({ got: ctx.body }))
+
+  test('a list reports the fields of the items that fail', async () => {
+    const res = await inject(app, {
+      method: 'POST',
+      url: '/items',
+      payload: [{ name: 'a', count: 1 }, { name: 'b', count: 'x' }, { count: 2 }],
+    })
+    assert.equal(res.statusCode, 422)
+    assert.deepEqual(res.json().errors, [
+      { in: 'body', path: '/1/count', message: 'Expected integer' },
+      { in: 'body', path: '/2/name', message: 'Expected required property' },
+    ])
+  })
+
+  test('one object reports its own fields', async () => {
+    const res = await inject(app, { method: 'POST', url: '/items', payload: { name: 'a', extra: true } })
+    assert.equal(res.statusCode, 422)
+    assert.deepEqual(res.json().errors, [
+      { in: 'body', path: '/count', message: 'Expected required property' },
+      { in: 'body', path: '/extra', message: 'Unexpected property' },
+    ])
+  })
+
+  test('a value of neither shape keeps the union message', async () => {
+    const res = await inject(app, {
+      method: 'POST',
+      url: '/items',
+      payload: '"text"',
+      headers: { 'content-type': 'application/json' },
+    })
+    assert.deepEqual(res.json().errors, [{ in: 'body', path: '', message: 'Expected union value' }])
+  })
+})

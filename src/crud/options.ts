@@ -58,6 +58,12 @@ export interface CrudOptions {
    */
   scope?: (ctx: AnyContext) => SQL | undefined
   /**
+   * Bulk writes, opt-in: with `create`, a POST may send an array of rows, written in one statement
+   * (all or nothing; validation errors name the item, e.g. `/2/email`), answered 201
+   * `{ num_created, objects }`. `max` caps the items of one request (default 1000).
+   */
+  bulk?: { create?: boolean; max?: number }
+  /**
    * `pages` (default: `?page=`, with `?cursor=` available too) or `cursor`: keyset pagination only,
    * following `Link rel="next"` (and `next_cursor`), which never repeats or skips a row while rows
    * are inserted or deleted. Cursor lists count nothing unless `count` says so.

@@ -1,5 +1,5 @@
 import { type TSchema, Type } from '@sinclair/typebox'
-import { and, eq, isNull, type SQL } from 'drizzle-orm'
+import { and, asc, eq, isNull, or, type SQL } from 'drizzle-orm'
 import { HttpError, ProblemSchema } from '../errors.ts'
 import { afterCursor, checkKeysetSort, encodeCursor } from './cursor.ts'
 import type { Database } from './database.ts'
@@ -52,13 +52,24 @@ export class CrudResource {
           summary: `List ${name}`,
           response: { 200: pageOf(listedRowOf(this.#model, this.#options.relations)), 400: ProblemSchema },
         }
-      case 'create':
+      case 'create': {
+        if (this.#options.bulk?.create !== true) {
+          return {
+            tags,
+            summary: `Create one of ${name}`,
+            body: create,
+            response: { 201: row, 409: ProblemSchema },
+          }
+        }
+        const max = this.#options.bulk.max ?? 1000
+        const created = Type.Object({ num_created: Type.Integer({ minimum: 1 }), objects: Type.Array(row) })
         return {
           tags,
-          summary: `Create one of ${name}`,
-          body: create,
-          response: { 201: row, 409: ProblemSchema },
+          summary: `Create one of ${name}, or many in one request (all or nothing)`,
+          body: Type.Union([create, Type.Array(create, { minItems: 1, maxItems: max })]),
+          response: { 201: Type.Union([row, created]), 409: ProblemSchema },
         }
+      }
       case 'get':
         return { ...item, summary: `Get one of ${name}`, response: { 200: row } }
       case 'replace':
@@ -310,6 +321,7 @@ export class CrudResource {
 
   async #create(ctx: AnyContext): Promise<unknown> {
     await this.#allow(ctx, 'create')
+    if (Array.isArray(ctx.body)) return this.#createMany(ctx, ctx.body as Row[])
     let data = { ...(ctx.body as Row) }
     data = (await this.#options.hooks?.beforeCreate?.(ctx, data)) ?? data
     this.#toColumns(data)
@@ -340,6 +352,38 @@ export class CrudResource {
       .join('/')
     ctx.header('location', `${ctx.path}/${location}`)
     return ctx.json(row, 201)
+  }
+
+  /** Bulk create: one INSERT for every item, so all of them are written or none. */
+  async #createMany(ctx: AnyContext, body: Row[]): Promise<unknown> {
+    const items: Row[] = []
+    for (const item of body) {
+      let data = { ...item }
+      data = (await this.#options.hooks?.beforeCreate?.(ctx, data)) ?? data
+      items.push(this.#toColumns(data))
+    }
+    const { drizzle, supportsReturning } = this.#db
+    const { table, primaryKey, columns } = this.#model
+    let rows: Row[]
+    if (supportsReturning) {
+      rows = (await this.#run(drizzle.insert(table).values(items).returning(this.#selection))) as Row[]
+    } else {
+      // MySQL has no RETURNING: read the rows back by the keys they were given.
+      const ids = (await this.#run(drizzle.insert(table).values(items).$returningId())) as Row[]
+      const keys = ids.map((id, index) => ({ ...id, ...pickKeys(items[index] as Row, primaryKey) }))
+      const match = or(...keys.map((key) => and(...primaryKey.map((k) => eq(columns[k] as never, key[k])))))
+      const order = primaryKey.map((key) => asc(columns[key] as never))
+      rows = (await this.#run(
+        drizzle
+          .select(this.#selection)
+          .from(table)
+          .where(match)
+          .orderBy(...order),
+      )) as Row[]
+    }
+    const objects: Row[] = []
+    for (const row of rows) objects.push((await this.#options.hooks?.afterCreate?.(ctx, row)) ?? row)
+    return ctx.json({ num_created: objects.length, objects }, 201)
   }
 
   async #write(ctx: AnyContext, op: 'replace' | 'update'): Promise<unknown> {
