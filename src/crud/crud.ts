@@ -18,6 +18,8 @@ const OPERATIONS: Array<{ op: CrudOperation; method: Method; item: boolean }> = 
   { op: 'replace', method: 'PUT', item: true },
   { op: 'update', method: 'PATCH', item: true },
   { op: 'delete', method: 'DELETE', item: true },
+  { op: 'updateMany', method: 'PATCH', item: false },
+  { op: 'deleteMany', method: 'DELETE', item: false },
 ]
 
 /**
@@ -35,8 +37,10 @@ export function crud(db: Database, table: Table, options: CrudOptions = {}): Sco
   const scope = new Scope()
   const methods = new Set(options.methods ?? ALL_METHODS)
   const itemPath = model.primaryKey.map((key) => `/:${key}`).join('')
+  const bulk = { updateMany: options.bulk?.update === true, deleteMany: options.bulk?.delete === true }
   for (const { op, method, item } of OPERATIONS) {
     if (!methods.has(method as (typeof ALL_METHODS)[number])) continue
+    if ((op === 'updateMany' || op === 'deleteMany') && !bulk[op]) continue
     scope.on(method, item ? itemPath : '', resource.routeOptions(op), resource.handlers[op])
   }
   return scope

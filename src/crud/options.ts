@@ -5,7 +5,15 @@ import type { RelationSpec } from './query/index.ts'
 import type { FieldSelection } from './schemas.ts'
 
 /** The operations `crud()` can serve, each answering one method on the collection or an item. */
-export type CrudOperation = 'list' | 'get' | 'create' | 'replace' | 'update' | 'delete'
+export type CrudOperation =
+  | 'list'
+  | 'get'
+  | 'create'
+  | 'replace'
+  | 'update'
+  | 'delete'
+  | 'updateMany'
+  | 'deleteMany'
 
 /** A row as the API sees it: readable fields by key. */
 export type Row = Record<string, unknown>
@@ -61,8 +69,11 @@ export interface CrudOptions {
    * Bulk writes, opt-in: with `create`, a POST may send an array of rows, written in one statement
    * (all or nothing; validation errors name the item, e.g. `/2/email`), answered 201
    * `{ num_created, objects }`. `max` caps the items of one request (default 1000).
+   * With `update` / `delete` (Flask-RESTless's `allow_patch_many` / `allow_delete_many`),
+   * PATCH / DELETE on the collection change every row its filters match (a filter is required),
+   * answering `{ num_modified }` / `{ num_deleted }`.
    */
-  bulk?: { create?: boolean; max?: number }
+  bulk?: { create?: boolean; update?: boolean; delete?: boolean; max?: number }
   /**
    * `pages` (default: `?page=`, with `?cursor=` available too) or `cursor`: keyset pagination only,
    * following `Link rel="next"` (and `next_cursor`), which never repeats or skips a row while rows

@@ -92,6 +92,19 @@ export class CrudResource {
           summary: `Delete one of ${name}`,
           response: { 204: Type.Null(), 409: ProblemSchema },
         }
+      case 'updateMany':
+        return {
+          tags,
+          summary: `Update every row of ${name} the filters match`,
+          body: patch,
+          response: { 200: Type.Object({ num_modified: Type.Integer({ minimum: 0 }) }), 409: ProblemSchema },
+        }
+      case 'deleteMany':
+        return {
+          tags,
+          summary: `Delete every row of ${name} the filters match`,
+          response: { 200: Type.Object({ num_deleted: Type.Integer({ minimum: 0 }) }), 409: ProblemSchema },
+        }
     }
   }
 
@@ -103,6 +116,8 @@ export class CrudResource {
     replace: (ctx) => this.#write(ctx, 'replace'),
     update: (ctx) => this.#write(ctx, 'update'),
     delete: (ctx) => this.#delete(ctx),
+    updateMany: (ctx) => this.#changeMany(ctx, 'updateMany'),
+    deleteMany: (ctx) => this.#changeMany(ctx, 'deleteMany'),
   }
 
   async #allow(ctx: AnyContext, op: CrudOperation): Promise<void> {
@@ -352,6 +367,43 @@ export class CrudResource {
       .join('/')
     ctx.header('location', `${ctx.path}/${location}`)
     return ctx.json(row, 201)
+  }
+
+  /** PATCH or DELETE on the collection: one statement for every row the filters match (in scope). */
+  async #changeMany(ctx: AnyContext, op: 'updateMany' | 'deleteMany'): Promise<unknown> {
+    await this.#allow(ctx, op)
+    const query = parseListQuery(ctx.query as Record<string, string | string[] | undefined>, this.#catalog)
+    if (query.filters.length === 0) {
+      throw new HttpError(
+        400,
+        `${op === 'updateMany' ? 'PATCH' : 'DELETE'} on the collection needs a filter.`,
+        {
+          code: 'FILTER_REQUIRED',
+        },
+      )
+    }
+    const where = and(
+      compileFilters(query.filters, this.#catalog, this.#db.dialect),
+      this.#options.scope?.(ctx),
+    )
+    const { drizzle, supportsReturning } = this.#db
+    const { table, primaryKey, columns } = this.#model
+    const key = primaryKey[0] as string
+    const statement =
+      op === 'updateMany'
+        ? drizzle
+            .update(table)
+            .set(this.#toColumns({ ...(ctx.body as Row) }))
+            .where(where)
+        : drizzle.delete(table).where(where)
+    let changed: number
+    if (supportsReturning) {
+      changed = ((await this.#run(statement.returning({ [key]: columns[key] }))) as Row[]).length
+    } else {
+      const [result] = (await this.#run(statement)) as Array<{ affectedRows: number }>
+      changed = result?.affectedRows ?? 0
+    }
+    return op === 'updateMany' ? { num_modified: changed } : { num_deleted: changed }
   }
 
   /** Bulk create: one INSERT for every item, so all of them are written or none. */

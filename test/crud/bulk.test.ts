@@ -25,6 +25,7 @@ forEachDatabase('crud bulk create', (target) => {
       }),
     )
     app.mount('/single', crud(db, members, { name: 'SingleMember' }))
+    app.mount('/many', crud(db, members, { name: 'ManyMember', bulk: { update: true, delete: true } }))
     server = await serve(app)
   })
   after(async () => {
@@ -87,5 +88,37 @@ forEachDatabase('crud bulk create', (target) => {
     assert.equal((await post('/members', [])).status, 422)
     assert.equal((await post('/single', [member('l')])).status, 422)
     assert.equal(await total(), 3)
+  })
+
+  const send = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${server.url}${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(5000),
+    })
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> }
+  }
+
+  it('PATCH and DELETE by filter change every matching row and answer the count', async () => {
+    const patched = await send('PATCH', '/many?id[in]=1,2', { last_name: 'Same' })
+    assert.equal(patched.status, 200)
+    assert.deepEqual(patched.body, { num_modified: 2 })
+    const same = await fetch(`${server.url}/members?last_name=Same&fields=id`, {
+      signal: AbortSignal.timeout(5000),
+    })
+    assert.deepEqual(((await same.json()) as { objects: unknown[] }).objects, [{ id: 1 }, { id: 2 }])
+    assert.deepEqual((await send('DELETE', '/many?last_name=Same')).body, { num_deleted: 2 })
+    assert.equal(await total(), 1)
+    assert.deepEqual((await send('DELETE', '/many?last_name=Nobody')).body, { num_deleted: 0 })
+  })
+
+  it('without a filter it is 400; without the option the methods are 405', async () => {
+    const res = await send('DELETE', '/many')
+    assert.equal(res.status, 400)
+    assert.equal(res.body.code, 'FILTER_REQUIRED')
+    assert.equal((await send('PATCH', '/many', { last_name: 'x' })).status, 400)
+    assert.equal((await send('DELETE', '/single?id=3')).status, 405)
+    assert.equal(await total(), 1)
   })
 })
