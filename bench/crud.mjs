@@ -1,0 +1,279 @@
+// CRUD bench (issue 3): saker/crud vs hand-written Fastify on PostgreSQL, same driver (postgres.js,
+// pool max 10), same table (bench_members, 10,000 rows). Same protocol as bench/run.mjs: server on
+// CPU 1, wrk on CPU 0, fresh server per (peer, round), 3 s warm-up, medians across rounds.
+// PostgreSQL itself is not pinned: its CPU time is not in the server's figure.
+// Usage: node bench/crud.mjs [--quick] [--rounds N] [--duration S]
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import http from 'node:http'
+import os from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { round, summarize } from './lib/report.mjs'
+import {
+  CLK_TCK,
+  cpuTimes,
+  freePort,
+  killAll,
+  memory,
+  otherShare,
+  procJiffies,
+  startServer,
+  stopServer,
+  waitReady,
+} from './lib/servers.mjs'
+import { killWrk, wrk } from './lib/wrk.mjs'
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url))
+const WARMUP_S = 3
+const PG = ['-h', '127.0.0.1', '-p', '5432', '-U', 'postgres', '-d', 'test', '-v', 'ON_ERROR_STOP=1', '-qAt']
+
+const PAGE = '/api/v1/members?page=3&results_per_page=20'
+const ONE = '/api/v1/members/42'
+const FILTERED =
+  '/api/v1/members?page=3&results_per_page=20&email[like]=%25@example.com&id[gte]=10&last_name[ne]=x&sort=-id'
+
+const PEERS = [
+  { id: 'saker', label: 'saker', args: ['bench/apps/saker-crud.mjs'], endpoints: [PAGE, ONE, FILTERED] },
+  { id: 'fastify', label: 'Fastify', args: ['bench/apps/fastify-crud.mjs'], endpoints: [PAGE, ONE] },
+]
+
+const log = (m) => process.stderr.write(`${m}\n`)
+
+function options() {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      rounds: { type: 'string' },
+      duration: { type: 'string' },
+    },
+  })
+  return {
+    quick: values.quick,
+    rounds: Number(values.rounds ?? (values.quick ? 3 : 5)),
+    duration: Number(values.duration ?? (values.quick ? 5 : 10)),
+  }
+}
+
+function psql(sqlText) {
+  const r = spawnSync('psql', [...PG, '-c', sqlText], { encoding: 'utf8' })
+  if (r.status !== 0) throw new Error(`psql failed: ${(r.stderr || r.error?.message || '').trim()}`)
+  return r.stdout.trim()
+}
+
+/** Creates and fills bench_members once; a no-op when it already holds its 10,000 rows. */
+function setupTable() {
+  psql(`CREATE TABLE IF NOT EXISTS bench_members (
+    id serial PRIMARY KEY,
+    first_name text NOT NULL,
+    last_name text NOT NULL,
+    email text NOT NULL UNIQUE
+  )`)
+  const n = Number(psql('SELECT count(*) FROM bench_members'))
+  if (n === 10_000) return log('bench_members: 10,000 rows, ready')
+  log(`bench_members: ${n} rows, refilling with 10,000`)
+  psql(`TRUNCATE bench_members RESTART IDENTITY;
+    INSERT INTO bench_members (first_name, last_name, email)
+      SELECT 'First' || i, 'Last' || (i % 500), 'member' || i || '@example.com' FROM generate_series(1, 10000) i;
+    ANALYZE bench_members`)
+}
+
+function get(port, path) {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: '127.0.0.1', port, path, agent: false, timeout: 5000 }, (res) => {
+      const chunks = []
+      res.on('data', (c) => chunks.push(c))
+      res.on('end', () =>
+        resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }),
+      )
+      res.on('error', reject)
+    })
+    req.on('timeout', () => req.destroy(new Error(`GET ${path} timed out`)))
+    req.on('error', reject)
+  })
+}
+
+const MEMBER_KEYS = 'email,first_name,id,last_name'
+const shapeOf = (m) => Object.keys(m).sort().join(',')
+
+/** 200, JSON, and the expected shape: a 20-row page envelope or member 42. Returns the parsed body. */
+async function validate(port, path) {
+  const res = await get(port, path)
+  const problems = []
+  if (res.status !== 200) problems.push(`status ${res.status}`)
+  if (!(res.headers['content-type'] ?? '').startsWith('application/json')) problems.push('not JSON')
+  let body
+  try {
+    body = JSON.parse(res.body.toString('utf8'))
+  } catch {
+    problems.push(`body ${res.body.toString('utf8').slice(0, 120)}`)
+  }
+  if (body && path === ONE) {
+    if (body.id !== 42 || shapeOf(body) !== MEMBER_KEYS) problems.push(`member ${JSON.stringify(body)}`)
+  } else if (body) {
+    if (shapeOf(body) !== 'num_results,objects,page,total_pages')
+      problems.push(`envelope keys ${shapeOf(body)}`)
+    if (body.page !== 3 || body.objects?.length !== 20)
+      problems.push(`page ${body.page}, ${body.objects?.length} objects`)
+    if (body.objects?.some((o) => shapeOf(o) !== MEMBER_KEYS)) problems.push('member keys')
+    if (
+      path === PAGE &&
+      (body.num_results !== 10_000 || body.total_pages !== 500 || body.objects[0].id !== 41)
+    )
+      problems.push(`plain page: ${body.num_results} results, first id ${body.objects?.[0]?.id}`)
+    if (path === FILTERED && !(body.objects[0].id > body.objects[1].id && body.num_results === 9_991))
+      problems.push(
+        `filtered page: ${body.num_results} results, ids ${body.objects[0].id},${body.objects[1].id}`,
+      )
+  }
+  if (problems.length) throw new Error(`${path}: ${problems.join('; ')}`)
+  return body
+}
+
+async function measure(server, url, seconds) {
+  const pid = server.child.pid
+  const [cpus0, srv0] = [cpuTimes(), procJiffies(pid)]
+  const r = await wrk(url, seconds)
+  const [cpus1, srv1] = [cpuTimes(), procJiffies(pid)]
+  const mem = memory(pid)
+  const jiffies = srv0 == null || srv1 == null ? null : srv1 - srv0
+  const core = cpus1[1].total - cpus0[1].total
+  const others = [otherShare(cpus0[0], cpus1[0], r.cpuJiffies), otherShare(cpus0[1], cpus1[1], jiffies)]
+  return {
+    ...r,
+    ...mem,
+    serverCpuPct: jiffies == null || !core ? null : round((jiffies / core) * 100, 1),
+    reqPerCpuS: jiffies ? round(r.requests / (jiffies / CLK_TCK), 0) : null,
+    otherCpuPct: round(Math.max(...others.map((x) => x ?? 0)) * 100, 1), // includes PostgreSQL
+  }
+}
+
+async function runPeer(peer, roundNo, opts, rounds) {
+  const port = await freePort()
+  const server = startServer({ args: peer.args, cwd: ROOT, port })
+  try {
+    await waitReady(server, 10_000)
+    for (const path of peer.endpoints) await validate(port, path)
+    for (const path of peer.endpoints) {
+      const url = `http://127.0.0.1:${port}${path}`
+      await wrk(url, WARMUP_S)
+      const m = await measure(server, url, opts.duration)
+      rounds[path].push({ round: roundNo, ...m })
+      const bad = m.non2xx + Object.values(m.socket_errors).reduce((a, b) => a + b, 0)
+      log(
+        `  ${peer.label.padEnd(8)} ${label(path).padEnd(9)} ${Math.round(m.rps).toLocaleString('en-US').padStart(7)} req/s` +
+          `  cpu ${m.serverCpuPct}%  ${m.reqPerCpuS?.toLocaleString('en-US')} req/CPU-s  p99 ${(m.p99_us / 1000).toFixed(2)} ms` +
+          `  other ${m.otherCpuPct}%${bad ? `  ⚠ ${bad} errors` : ''}`,
+      )
+    }
+  } catch (err) {
+    log(`✗ ${peer.label} round ${roundNo}: ${err.message}\n${server.output()}`)
+    throw err
+  } finally {
+    await stopServer(server)
+  }
+}
+
+const label = (path) => (path === ONE ? '/:id' : path === FILTERED ? 'filtered' : 'page')
+
+async function main() {
+  const opts = options()
+  if (os.availableParallelism() < 2) throw new Error('needs 2 CPUs')
+  setupTable()
+  log('building saker: npm run build')
+  const b = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8' })
+  if (b.status !== 0) throw new Error(`npm run build failed:\n${b.stdout}${b.stderr}`)
+  log(`crud bench: ${opts.rounds} rounds × ${opts.duration} s (+${WARMUP_S} s warm-up) per endpoint`)
+
+  const state = Object.fromEntries(
+    PEERS.map((p) => [p.id, Object.fromEntries(p.endpoints.map((e) => [e, []]))]),
+  )
+  for (let r = 0; r < opts.rounds; r++) {
+    const order = r % 2 ? [...PEERS].reverse() : PEERS
+    log(`round ${r + 1}/${opts.rounds}: ${order.map((p) => p.label).join(' → ')}`)
+    for (const peer of order) await runPeer(peer, r + 1, opts, state[peer.id])
+  }
+
+  const cells = {}
+  for (const p of PEERS)
+    cells[p.id] = Object.fromEntries(Object.entries(state[p.id]).map(([path, rs]) => [path, summarize(rs)]))
+  const ratio = (a, b) => (a && b ? round(a / b, 3) : null)
+  const ratios = {
+    sakerOverFastify: Object.fromEntries(
+      [PAGE, ONE].map((p) => [
+        label(p),
+        {
+          rps: ratio(cells.saker[p].medianRps, cells.fastify[p].medianRps),
+          reqPerCpuS: ratio(cells.saker[p].reqPerCpuS, cells.fastify[p].reqPerCpuS),
+        },
+      ]),
+    ),
+    sakerFilteredOverPlain: {
+      rps: ratio(cells.saker[FILTERED].medianRps, cells.saker[PAGE].medianRps),
+      reqPerCpuS: ratio(cells.saker[FILTERED].reqPerCpuS, cells.saker[PAGE].reqPerCpuS),
+    },
+  }
+
+  const x = (r) => (r == null ? '—' : `${r.toFixed(2)}×`)
+  const int = (n) => (n == null ? '—' : Math.round(n).toLocaleString('en-US'))
+  const lines = [
+    '| framework | endpoint | req/s | spread | server CPU | req/CPU-s | spread | p99 ms | vs Fastify req/s | vs Fastify req/CPU-s |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ]
+  for (const p of PEERS)
+    for (const [path, c] of Object.entries(cells[p.id])) {
+      const vs = p.id === 'saker' ? ratios.sakerOverFastify[label(path)] : null
+      const flag = c.non2xx || c.socketErrors ? ' ⚠' : ''
+      lines.push(
+        `| ${p.label} | ${label(path)}${flag} | ${int(c.medianRps)} | ${(c.spread * 100).toFixed(1)}% | ${c.serverCpuPct}% | ` +
+          `${int(c.reqPerCpuS)} | ${((c.reqPerCpuSSpread ?? 0) * 100).toFixed(1)}% | ${c.p99Ms.toFixed(2)} | ` +
+          `${vs ? x(vs.rps) : '—'} | ${vs ? x(vs.reqPerCpuS) : '—'} |`,
+      )
+    }
+  const f = ratios.sakerFilteredOverPlain
+  const started = new Date().toISOString()
+  const out = [
+    '',
+    `## saker CRUD bench — ${started}${opts.quick ? ' (quick)' : ''}`,
+    '',
+    `node ${process.version}, ${opts.rounds} rounds × ${opts.duration} s, wrk -t1 -c64, server on CPU 1, wrk on CPU 0, ` +
+      'PostgreSQL unpinned. page = `' +
+      PAGE +
+      '`, /:id = `' +
+      ONE +
+      '`, filtered = `' +
+      FILTERED +
+      '` (saker only).',
+    '',
+    ...lines,
+    '',
+    `saker filtered ÷ saker page: req/s ${x(f.rps)}, req/CPU-s ${x(f.reqPerCpuS)}`,
+  ]
+  const maxOther = Math.max(...PEERS.flatMap((p) => Object.values(cells[p.id]).map((c) => c.maxOtherCpuPct)))
+  out.push(`largest CPU share used by others (PostgreSQL included) on either core: ${maxOther}%`)
+  const dir = join(ROOT, 'bench', 'results')
+  mkdirSync(dir, { recursive: true })
+  const file = join(dir, `crud-${started.slice(0, 19).replaceAll(':', '-')}Z.json`)
+  writeFileSync(
+    file,
+    `${JSON.stringify({ date: started, quick: opts.quick, protocol: { ...opts, warmupS: WARMUP_S }, node: process.version, cells, ratios }, null, 2)}\n`,
+  )
+  out.push('', `results: ${join('bench', 'results', file.split('/').pop())}`)
+  process.stdout.write(`${out.join('\n')}\n`)
+}
+
+const cleanup = () => {
+  killWrk()
+  killAll()
+}
+process.on('exit', cleanup)
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(130))
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    log(`crud bench: ${err.stack ?? err}`)
+    process.exit(1)
+  },
+)
