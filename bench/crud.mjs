@@ -5,11 +5,11 @@
 // Usage: node bench/crud.mjs [--quick] [--rounds N] [--duration S]
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
-import http from 'node:http'
 import os from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { get } from './lib/check.mjs'
 import { round, summarize } from './lib/report.mjs'
 import {
   CLK_TCK,
@@ -77,21 +77,6 @@ function setupTable() {
     INSERT INTO bench_members (first_name, last_name, email)
       SELECT 'First' || i, 'Last' || (i % 500), 'member' || i || '@example.com' FROM generate_series(1, 10000) i;
     ANALYZE bench_members`)
-}
-
-function get(port, path) {
-  return new Promise((resolve, reject) => {
-    const req = http.get({ host: '127.0.0.1', port, path, agent: false, timeout: 5000 }, (res) => {
-      const chunks = []
-      res.on('data', (c) => chunks.push(c))
-      res.on('end', () =>
-        resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }),
-      )
-      res.on('error', reject)
-    })
-    req.on('timeout', () => req.destroy(new Error(`GET ${path} timed out`)))
-    req.on('error', reject)
-  })
 }
 
 const MEMBER_KEYS = 'email,first_name,id,last_name'

@@ -1,7 +1,8 @@
 // One-shot correctness check before load: a peer that answers wrongly is not benchmarked.
 import http from 'node:http'
 
-function get(port, path) {
+/** One GET on 127.0.0.1, the whole body read: for checks before load, never under load. */
+export function get(port, path) {
   return new Promise((resolve, reject) => {
     const req = http.get({ host: '127.0.0.1', port, path, agent: false, timeout: 5000 }, (res) => {
       const chunks = []
