@@ -25,6 +25,7 @@ const DEFAULT_POOL: PoolSettings = {
   acquireTimeout: 5_000,
   statementTimeout: 30_000,
   idleTimeout: 30_000,
+  pipeline: 100,
 }
 
 /**

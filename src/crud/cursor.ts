@@ -3,10 +3,9 @@
  * inserted or deleted meanwhile never make a page repeat or skip a row (OFFSET would).
  * The cursor is opaque to clients: base64url JSON of the sort and the last row's values.
  */
-import { and, eq, gt, lt, or, type SQL } from 'drizzle-orm'
 import { HttpError } from '../errors.ts'
 import type { Row } from './options.ts'
-import type { FieldCatalog, SortKey } from './query/index.ts'
+import type { FieldCatalog, Filter, SortKey } from './query/index.ts'
 
 interface Token {
   /** The sort the cursor was made for (`-last_name,id`): a cursor is only valid for that sort. */
@@ -80,28 +79,26 @@ function columnValue(catalog: FieldCatalog, key: SortKey, value: unknown): unkno
 }
 
 /**
- * The condition "after the cursor" in the sort order: for keys k1..kn with values v1..vn,
+ * The filter "after the cursor" in the sort order: for keys k1..kn with values v1..vn,
  * (k1 > v1) or (k1 = v1 and k2 > v2) or ..., with < for descending keys.
  */
-export function afterCursor(
-  cursor: string,
-  keys: readonly SortKey[],
-  catalog: FieldCatalog,
-): SQL | undefined {
+export function afterCursor(cursor: string, keys: readonly SortKey[], catalog: FieldCatalog): Filter {
   const values = decode(cursor, keys).map((value, index) =>
     columnValue(catalog, keys[index] as SortKey, value),
   )
-  const branches: Array<SQL | undefined> = []
+  const branches: Filter[] = []
   for (let i = 0; i < keys.length; i++) {
-    const equal = keys.slice(0, i).map((key, j) => eq(columnOf(catalog, key), values[j]))
     const key = keys[i] as SortKey
-    const step =
-      key.direction === 'desc' ? lt(columnOf(catalog, key), values[i]) : gt(columnOf(catalog, key), values[i])
-    branches.push(and(...equal, step))
+    const terms: Filter[] = keys
+      .slice(0, i)
+      .map((earlier, j) => ({ kind: 'value', field: earlier.field, op: 'eq', value: values[j] }))
+    terms.push({
+      kind: 'value',
+      field: key.field,
+      op: key.direction === 'desc' ? 'lt' : 'gt',
+      value: values[i],
+    })
+    branches.push({ kind: 'and', filters: terms })
   }
-  return or(...branches)
-}
-
-function columnOf(catalog: FieldCatalog, key: SortKey) {
-  return (catalog.fields.get(key.field) as NonNullable<ReturnType<FieldCatalog['fields']['get']>>).column
+  return { kind: 'or', filters: branches }
 }

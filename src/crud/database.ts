@@ -35,6 +35,13 @@ export interface Database {
    * `null` for anything else (a bug: the caller answers 500).
    */
   classify(error: unknown): HttpError | null
+  /**
+   * Runs a read compiled once (SQL text in the dialect's placeholder style, with its values in
+   * order) and answers its rows as arrays of driver values. `crud()` serves its reads through
+   * this rather than through Drizzle's per-query building: PostgreSQL prepares the statement
+   * once per connection and SQLite compiles it once. Not available inside a transaction.
+   */
+  readRows(text: string, values: readonly unknown[]): Promise<unknown[][]>
   /** Runs `work` in a transaction; a throw rolls everything back. */
   transaction<T>(work: (tx: Database) => Promise<T>): Promise<T>
   /** Closes the pool or the embedded database. */

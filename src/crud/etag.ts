@@ -1,24 +1,13 @@
 /**
- * Entity tags for saker/crud (RFC 9110 §8.8.3, §13.1.1-2): a strong validator computed from a
- * canonical JSON of what is sent, and the `If-Match` / `If-None-Match` comparisons.
+ * Entity tags for saker/crud (RFC 9110 §8.8.3, §13.1.1-2): a strong validator hashed from the
+ * JSON text that is sent (a row's is hashed from its serialization as a row, so a read and a
+ * later `If-Match` hash the same text), and the `If-Match` / `If-None-Match` comparisons.
  */
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 
-/** JSON with bigints as strings (JSON.stringify throws on them). */
-function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, item) => (typeof item === 'bigint' ? item.toString() : item)) ?? 'null'
-}
-
-/** A strong entity tag of a JSON value: `"` + base64url(sha1(JSON)) + `"`. */
-export function etagOf(value: unknown): string {
-  return `"${createHash('sha1').update(canonicalJson(value)).digest('base64url')}"`
-}
-
-/** The row with `keys` in that order (and only those): the canonical form an ETag is computed from. */
-export function inOrder(row: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
-  const ordered: Record<string, unknown> = {}
-  for (const key of keys) if (key in row) ordered[key] = row[key]
-  return ordered
+/** A strong entity tag of a JSON text as sent: `"` + base64url(sha1(text)) + `"`. */
+export function etagOf(json: string): string {
+  return `"${hash('sha1', json, 'base64url')}"`
 }
 
 /** A parsed `If-Match` / `If-None-Match`: `*`, or the listed tags. */

@@ -1,9 +1,7 @@
 /** Pages of a list: the envelope schema, the `Link` header and the count strategies. */
 import { type TObject, type TSchema, Type } from '@sinclair/typebox'
-import { count, type SQL, sql } from 'drizzle-orm'
 import type { Database } from './database.ts'
 import type { AnyContext } from './options.ts'
-import type { TableModel } from './schemas.ts'
 
 /**
  * The Flask-RESTless list envelope. Listed rows may be sparse (`fields=`), so their
@@ -61,49 +59,24 @@ function pageLink(ctx: AnyContext, target: number, rel: string): string {
 }
 
 /**
- * The number of rows a list matches. `estimated` reads the planner's statistics on
- * PostgreSQL and MySQL for an unfiltered, unscoped list (fast on huge tables); otherwise it counts.
+ * The planner's estimate of a table's rows on PostgreSQL and MySQL (fast on huge tables, for
+ * `count: 'estimated'` on an unfiltered list); `null` where there is none (SQLite, a table never analyzed).
  */
-export async function countRows(
-  db: Database,
-  model: TableModel,
-  where: SQL | undefined,
-  mode: 'exact' | 'estimated',
-  run: <T>(query: PromiseLike<T>) => Promise<T>,
-): Promise<number> {
-  if (mode === 'estimated' && where === undefined) {
-    const estimate = await estimateRows(db, model.name, run)
-    if (estimate !== null) return estimate
-  }
-  const counted = (await run(db.drizzle.select({ total: count() }).from(model.table).where(where))) as Array<{
-    total: number | string
-  }>
-  return Number(counted[0]?.total ?? 0)
-}
-
-async function estimateRows(
+export async function estimateRows(
   db: Database,
   name: string,
   run: <T>(query: PromiseLike<T>) => Promise<T>,
 ): Promise<number | null> {
-  let statement: SQL
-  if (db.dialect === 'postgresql') {
-    statement = sql`select reltuples::bigint as n from pg_class where oid = to_regclass(${name})`
-  } else if (db.dialect === 'mysql') {
-    statement = sql`select table_rows as n from information_schema.tables where table_schema = database() and table_name = ${name}`
-  } else {
-    return null
-  }
-  const result = await run(db.drizzle.execute(statement))
-  // postgres.js answers rows, PGlite `{ rows }`, mysql2 `[rows, fields]`.
-  const rows = (
-    Array.isArray(result)
-      ? Array.isArray(result[0])
-        ? result[0]
-        : result
-      : (result as { rows: unknown[] }).rows
-  ) as Array<{ n: unknown }>
-  const estimate = Number(rows[0]?.n ?? -1)
+  const text = ESTIMATES[db.dialect]
+  if (text === undefined) return null
+  const rows = await run(db.readRows(text, [name]))
+  const estimate = Number(rows[0]?.[0] ?? -1)
   // A table never analyzed has no estimate (-1 on PostgreSQL): count instead.
   return Number.isFinite(estimate) && estimate >= 0 ? estimate : null
+}
+
+const ESTIMATES: Partial<Record<Database['dialect'], string>> = {
+  postgresql: 'select reltuples::bigint from pg_class where oid = to_regclass($1)',
+  mysql:
+    'select table_rows from information_schema.tables where table_schema = database() and table_name = ?',
 }

@@ -1,14 +1,35 @@
 import { type TSchema, Type } from '@sinclair/typebox'
-import { and, asc, eq, isNull, or, type SQL } from 'drizzle-orm'
+import { and, asc, type Column, count, eq, isNull, or, type SQL, sql } from 'drizzle-orm'
 import { HttpError, ProblemSchema } from '../errors.ts'
+import { compileSerializer, type Serializer } from '../schema/serialize.ts'
 import { afterCursor, checkKeysetSort, encodeCursor } from './cursor.ts'
 import type { Database } from './database.ts'
-import { etagOf, inOrder, matches, noneMatch, parseCondition } from './etag.ts'
+import { etagOf, matches, noneMatch, parseCondition } from './etag.ts'
 import { embed, keysForInclude } from './include.ts'
 import type { AnyContext, CrudOperation, CrudOptions, Row } from './options.ts'
-import { countRows, cursorLinks, linkHeader, pageOf } from './pagination.ts'
-import { catalogOf, compileFilters, compileOrder, parseListQuery, type SortKey } from './query/index.ts'
+import { cursorLinks, estimateRows, linkHeader, pageOf } from './pagination.ts'
+import {
+  catalogOf,
+  compileFilters,
+  compileOrder,
+  type Filter,
+  parseListQuery,
+  type SortKey,
+} from './query/index.ts'
+import { placeholder, templateOf } from './query/template.ts'
+import { ReadStatement } from './read-statement.ts'
 import { listedRowOf, type TableModel } from './schemas.ts'
+
+/** The reads of one list query shape. */
+interface ListPlan {
+  page: ReadStatement
+  count: ReadStatement
+}
+
+/** How many list query shapes a resource keeps compiled. */
+const MAX_LIST_SHAPES = 256
+
+const NONE: readonly string[] = []
 
 /** One table's operations, with everything they need built once. */
 export class CrudResource {
@@ -22,6 +43,12 @@ export class CrudResource {
   readonly #params: TSchema
   readonly #keyOrder: SortKey[]
   readonly #keysByColumn: Map<string, string>
+  /** The read of one row by key, compiled once; `null` when `scope` makes it per request. */
+  readonly #readOne: ReadStatement | null
+  /** A row's JSON, as the item routes write it: what its ETag hashes. */
+  readonly #rowText: Serializer
+  /** The list reads of each query shape seen, by the shape's key. */
+  readonly #listPlans = new Map<string, ListPlan>()
 
   constructor(db: Database, model: TableModel, options: CrudOptions) {
     this.#db = db
@@ -38,6 +65,8 @@ export class CrudResource {
     this.#params = Type.Object(
       Object.fromEntries(model.primaryKey.map((key) => [key, model.row.properties[key] as TSchema])),
     )
+    this.#readOne = options.scope === undefined ? this.#compileReadOne(undefined) : null
+    this.#rowText = compileSerializer(model.row)
   }
 
   /** The route options (schemas and OpenAPI metadata) of an operation. */
@@ -162,13 +191,11 @@ export class CrudResource {
   }
 
   async #list(ctx: AnyContext): Promise<unknown> {
-    await this.#allow(ctx, 'list')
-    await this.#options.hooks?.beforeList?.(ctx)
+    if (this.#options.access?.list !== undefined) await this.#allow(ctx, 'list')
+    // PERF: reads await only the hooks there are.
+    const beforeList = this.#options.hooks?.beforeList
+    if (beforeList !== undefined) await beforeList(ctx)
     const query = parseListQuery(ctx.query as Record<string, string | string[] | undefined>, this.#catalog)
-    const where = and(
-      compileFilters(query.filters, this.#catalog, this.#db.dialect),
-      this.#options.scope?.(ctx),
-    )
     const keyset = query.cursor !== undefined || this.#options.pagination === 'cursor'
     if (keyset && query.page !== undefined) {
       throw new HttpError(400, 'This list pages with cursors: follow the Link rel="next", not page=.', {
@@ -181,8 +208,13 @@ export class CrudResource {
     const offset = keyset ? 0 : (query.offset ?? (page - 1) * perPage)
     const keys = this.#sortKeys(query.sort)
     if (keyset) checkKeysetSort(keys, this.#catalog)
-    const pageWhere =
-      query.cursor === undefined ? where : and(where, afterCursor(query.cursor, keys, this.#catalog))
+    // The values leave the filters (in order), so the reads of this shape compile once.
+    const values: unknown[] = []
+    const filters = templateOf(query.filters, values)
+    const pageFilters =
+      query.cursor === undefined
+        ? filters
+        : [...filters, ...templateOf([afterCursor(query.cursor, keys, this.#catalog)], values)]
     const fields = query.fields ?? this.#model.readable
     // Embedding and cursors need some keys, asked for or not.
     const include = query.include ?? []
@@ -190,25 +222,16 @@ export class CrudResource {
       ...keysForInclude(this.#catalog, include),
       ...(keyset ? keys.map((key) => key.field) : []),
     ]
-    const extraKeys = [...new Set(needed)].filter((key) => !fields.includes(key))
-    const selection = Object.fromEntries(
-      [...fields, ...extraKeys].map((key) => [key, this.#model.columns[key]]),
-    )
-    const drizzle = this.#db.drizzle
+    const extraKeys = needed.length === 0 ? NONE : [...new Set(needed)].filter((key) => !fields.includes(key))
+    const selected = extraKeys.length === 0 ? fields : [...fields, ...extraKeys]
+    const plan = this.#listPlan(ctx, filters, pageFilters, keys, selected, values.length)
     const mode = query.count ?? this.#options.count ?? (keyset ? 'none' : 'exact')
     // Without a count (or with a cursor), one row more than the page tells whether there is a next page.
     const lookahead = mode === 'none' || keyset ? 1 : 0
+    values.push(perPage + lookahead, offset)
     const [rows, total] = await Promise.all([
-      this.#run(
-        drizzle
-          .select(selection)
-          .from(this.#model.table)
-          .where(pageWhere)
-          .orderBy(...compileOrder(keys, this.#catalog, this.#db.dialect))
-          .limit(perPage + lookahead)
-          .offset(offset),
-      ) as Promise<Row[]>,
-      mode === 'none' ? null : countRows(this.#db, this.#model, where, mode, this.#runner),
+      this.#run(plan.page.run(values)),
+      mode === 'none' ? null : this.#count(plan, values, mode === 'estimated' && filters.length === 0),
     ])
     const hasNext = total === null || keyset ? rows.length > perPage : page * perPage < total
     if (rows.length > perPage) rows.pop()
@@ -216,10 +239,11 @@ export class CrudResource {
     const last = rows[rows.length - 1]
     const nextCursor = keyset && hasNext && last !== undefined ? encodeCursor(keys, last) : null
     if (include.length > 0) {
-      await embed(drizzle, this.#catalog, rows as Row[], include, query.includeFields, this.#runner)
+      await embed(this.#db.drizzle, this.#catalog, rows, include, query.includeFields, this.#runner)
     }
-    for (const row of rows) for (const key of extraKeys) delete row[key]
-    const objects = (await this.#options.hooks?.afterList?.(ctx, rows as Row[])) ?? (rows as Row[])
+    if (extraKeys.length > 0) for (const row of rows) for (const key of extraKeys) delete row[key]
+    const afterList = this.#options.hooks?.afterList
+    const objects = afterList === undefined ? rows : ((await afterList(ctx, rows)) ?? rows)
     if (keyset) {
       ctx.header('link', cursorLinks(ctx, nextCursor))
       const body = {
@@ -229,27 +253,99 @@ export class CrudResource {
         next_cursor: nextCursor,
         objects,
       }
-      return this.#conditionalGet(ctx, etagOf(body), body)
+      return this.#conditionalGet(ctx, body)
     }
     ctx.header('link', linkHeader(ctx, page, hasNext, totalPages))
-    const body = { num_results: total, page, total_pages: totalPages, objects }
-    return this.#conditionalGet(ctx, etagOf(body), body)
+    return this.#conditionalGet(ctx, { num_results: total, page, total_pages: totalPages, objects })
   }
 
-  /** Sets the ETag; an `If-None-Match` that matches it is 304 without a body. */
-  #conditionalGet(ctx: AnyContext, etag: string, body: unknown): unknown {
+  /**
+   * The reads of a list query's shape: compiled on first use and kept (a bounded cache), or
+   * compiled for this request alone when `scope` adds its own condition.
+   * `limitSlot` is the index of the limit's value; the offset's follows it.
+   */
+  #listPlan(
+    ctx: AnyContext,
+    filters: Filter[],
+    pageFilters: Filter[],
+    keys: SortKey[],
+    selected: readonly string[],
+    limitSlot: number,
+  ): ListPlan {
+    const scope = this.#options.scope?.(ctx)
+    if (scope !== undefined) return this.#compileList(filters, pageFilters, keys, selected, limitSlot, scope)
+    const key = JSON.stringify([pageFilters, keys, selected])
+    let plan = this.#listPlans.get(key)
+    if (plan === undefined) {
+      plan = this.#compileList(filters, pageFilters, keys, selected, limitSlot, undefined)
+      // Shapes are few in practice; past the bound, the oldest goes.
+      if (this.#listPlans.size >= MAX_LIST_SHAPES)
+        this.#listPlans.delete(this.#listPlans.keys().next().value as string)
+      this.#listPlans.set(key, plan)
+    }
+    return plan
+  }
+
+  #compileList(
+    filters: Filter[],
+    pageFilters: Filter[],
+    keys: SortKey[],
+    selected: readonly string[],
+    limitSlot: number,
+    scope: SQL | undefined,
+  ): ListPlan {
+    const { drizzle, dialect } = this.#db
+    const { table, columns } = this.#model
+    const selection = Object.fromEntries(selected.map((key) => [key, columns[key]]))
+    const where = and(compileFilters(filters, this.#catalog, dialect), scope)
+    const pageWhere =
+      pageFilters === filters ? where : and(compileFilters(pageFilters, this.#catalog, dialect), scope)
+    const page = drizzle
+      .select(selection)
+      .from(table)
+      .where(pageWhere)
+      .orderBy(...compileOrder(keys, this.#catalog, dialect))
+      .limit(sql.placeholder(String(limitSlot)))
+      .offset(sql.placeholder(String(limitSlot + 1)))
+    const counted = { total: count() }
+    return {
+      page: new ReadStatement(this.#db, page, selection),
+      count: new ReadStatement(this.#db, drizzle.select(counted).from(table).where(where), counted),
+    }
+  }
+
+  /** The rows the list's filters match (and its scope): counted, or the planner's estimate when `estimate`. */
+  async #count(plan: ListPlan, values: unknown[], estimate: boolean): Promise<number> {
+    if (estimate && this.#options.scope === undefined) {
+      const estimated = await estimateRows(this.#db, this.#model.name, this.#runner)
+      if (estimated !== null) return estimated
+    }
+    const rows = await this.#run(plan.count.run(values))
+    return Number(rows[0]?.total ?? 0)
+  }
+
+  /**
+   * Replies with `body` serialized once by the route's 200 serializer and its ETag (a hash of
+   * that text); an `If-None-Match` that matches it is 304 without a body.
+   */
+  #conditionalGet(ctx: AnyContext, body: unknown): unknown {
+    return this.#conditionalText(ctx, (ctx.route.okSerializer as Serializer)(body))
+  }
+
+  #conditionalText(ctx: AnyContext, text: string, etag = etagOf(text)): unknown {
     ctx.header('etag', etag)
     const condition = parseCondition(ctx.headers['if-none-match'])
     if (condition !== undefined && !noneMatch(condition, etag)) {
       ctx.status(304)
       return undefined
     }
-    return body
+    ctx.contentType = 'application/json'
+    return ctx.send(text)
   }
 
-  /** The ETag of a row as read: its readable columns, in the table's order. */
+  /** The ETag of a row as read: the hash of its serialization as a row. */
   #etagOf(row: Row): string {
-    return etagOf(inOrder(row, this.#model.readable))
+    return etagOf(this.#rowText(row))
   }
 
   /** The client's sort, then the primary key: a total order, so pages never repeat or skip rows. */
@@ -258,28 +354,45 @@ export class CrudResource {
   }
 
   async #get(ctx: AnyContext): Promise<unknown> {
-    await this.#allow(ctx, 'get')
-    await this.#options.hooks?.beforeGet?.(ctx)
-    const row = await this.#readOne(ctx)
-    const body = (await this.#options.hooks?.afterGet?.(ctx, row)) ?? row
-    return this.#conditionalGet(ctx, this.#etagOf(row), body)
+    if (this.#options.access?.get !== undefined) await this.#allow(ctx, 'get')
+    const beforeGet = this.#options.hooks?.beforeGet
+    if (beforeGet !== undefined) await beforeGet(ctx)
+    const row = await this.#readRow(ctx)
+    const text = this.#rowText(row)
+    const afterGet = this.#options.hooks?.afterGet
+    if (afterGet === undefined) return this.#conditionalText(ctx, text)
+    // The tag stays the row's (If-Match compares rows); the body is what the hook makes of it.
+    const body = (await afterGet(ctx, row)) ?? row
+    return this.#conditionalText(ctx, (ctx.route.okSerializer as Serializer)(body), etagOf(text))
   }
 
-  async #readOne(ctx: AnyContext): Promise<Row> {
+  async #readRow(ctx: AnyContext): Promise<Row> {
     const row = await this.#findOne(ctx)
     if (row === undefined) throw this.#notFound(ctx)
     return row
   }
 
   async #findOne(ctx: AnyContext): Promise<Row | undefined> {
-    const rows = (await this.#run(
-      this.#db.drizzle
-        .select(this.#selection)
-        .from(this.#model.table)
-        .where(this.#itemCondition(ctx))
-        .limit(1),
-    )) as Row[]
+    const statement = this.#readOne ?? this.#compileReadOne(this.#options.scope?.(ctx))
+    const params = ctx.params as Row
+    const values = this.#model.primaryKey.map((key) => params[key])
+    const rows = await this.#run(statement.run(values))
     return rows[0]
+  }
+
+  /** The read of one row by its key (the values, in the key's order), within `scope`. */
+  #compileReadOne(scope: SQL | undefined): ReadStatement {
+    const { table, columns, primaryKey } = this.#model
+    const keys = primaryKey.map((key, index) => {
+      const column = columns[key] as Column
+      return eq(column, placeholder(index, column))
+    })
+    const query = this.#db.drizzle
+      .select(this.#selection)
+      .from(table)
+      .where(and(...keys, scope))
+      .limit(1)
+    return new ReadStatement(this.#db, query, this.#selection)
   }
 
   /**
@@ -456,7 +569,7 @@ export class CrudResource {
       const [result] = (await this.#run(drizzle.update(this.#model.table).set(data).where(where))) as Array<{
         affectedRows: number
       }>
-      if ((result?.affectedRows ?? 0) > 0) row = await this.#readOne(ctx)
+      if ((result?.affectedRows ?? 0) > 0) row = await this.#readRow(ctx)
     }
     if (row === undefined) throw precondition === undefined ? this.#notFound(ctx) : this.#changed(ctx)
     ctx.header('etag', this.#etagOf(row))

@@ -163,6 +163,31 @@ forEachDatabase('crud(members)', (target) => {
     )
   })
 
+  it('a query shape compiles once and runs with each request’s own values', async () => {
+    const ids = async (query: string) => {
+      const res = await call('GET', `${MEMBERS}?${query}&fields=id&sort=id`)
+      assert.equal(res.status, 200, JSON.stringify(res.body))
+      return [res.body.num_results, res.body.objects.map((row: { id: number }) => row.id)]
+    }
+    // Same shape, other values: the cached statement must not keep the first request's.
+    assert.deepEqual(await ids('last_name=Hopper'), [1, [2]])
+    assert.deepEqual(await ids('last_name=Turing'), [1, [3]])
+    assert.deepEqual(await ids('email[like]=a%25&id[lte]=3'), [2, [1, 3]])
+    assert.deepEqual(await ids('email[like]=g%25&id[lte]=3'), [1, [2]])
+    // An `in` list of another length is another shape.
+    assert.deepEqual(await ids('id[in]=1,3'), [2, [1, 3]])
+    assert.deepEqual(await ids('id[in]=2'), [1, [2]])
+    assert.deepEqual(await ids('id[in]=1,2,3'), [3, [1, 2]])
+    // Scoped reads compile per request, with each request's scope.
+    for (const member of ['1', '3']) {
+      const mine = await call('GET', `/api/mine/members?fields=id`, undefined, { 'x-member': member })
+      assert.deepEqual(mine.body.objects, [{ id: Number(member) }])
+    }
+    // The item read is compiled at startup: each key finds its own row.
+    assert.equal((await call('GET', `${MEMBERS}/3`)).body.email, ALAN.email)
+    assert.equal((await call('GET', `${MEMBERS}/1`)).body.email, ADA.email)
+  })
+
   it('a bad query is 400 naming the problem', async () => {
     const res = await call('GET', `${MEMBERS}?nickname=x`)
     assert.equal(res.status, 400)

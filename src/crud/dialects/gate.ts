@@ -1,8 +1,12 @@
 /**
- * A counting semaphore with a bounded wait: at most `size` holders at once, and a caller
- * that cannot get a place within `timeout` ms gets a `PoolTimeoutError` (a 503), never a hang.
- * The pools of postgres.js and mysql2 queue forever when every connection is busy, so the
- * dialects put this gate in front of them, sized to the pool.
+ * The gate in front of a pool: a caller that cannot get a place within `timeout` ms gets a
+ * `PoolTimeoutError` (a 503), never a hang. The pools of postgres.js and mysql2 queue forever
+ * when every connection is busy, so the dialects put this gate in front of them, sized to the pool.
+ *
+ * A place is a connection: held exclusively by a transaction, or by a query. With `pipeline`
+ * above 1 (postgres.js), queries may go on past one per connection, up to `pipeline` per
+ * connection that no transaction holds, as long as the database keeps up: while the oldest query
+ * in flight is older than the stall limit, no more are sent, so a stuck database still answers 503.
  */
 
 /** Thrown when no connection could be had within the acquire timeout. */
@@ -15,44 +19,82 @@ export class PoolTimeoutError extends Error {
   }
 }
 
+/** A place held; give it back with `leave()`. */
+export interface Place {
+  readonly exclusive: boolean
+  /** When the query was let through (`performance.now()`). */
+  start: number
+  /** The queries in flight, oldest first (a list, so leaving is O(1)). */
+  prev: Place | null
+  next: Place | null
+}
+
 interface Waiter {
-  grant: () => void
-  timer: NodeJS.Timeout
+  exclusive: boolean
+  resolve: (place: Place) => void
+  reject: (error: Error) => void
+  deadline: number
 }
 
 export class Gate {
-  #free: number
+  readonly #size: number
   readonly #timeout: number
+  readonly #pipeline: number
+  /** How old the oldest query in flight may be before no more are pipelined. */
+  readonly #stall: number
+  #held = 0
+  #exclusive = 0
+  #oldest: Place | null = null
+  #newest: Place | null = null
   readonly #waiters: Waiter[] = []
+  /** One timer for all waiters, due at the oldest one's deadline (they wait in FIFO order). */
+  #timer: NodeJS.Timeout | null = null
 
-  constructor(size: number, timeout: number) {
-    this.#free = size
+  constructor(size: number, timeout: number, pipeline = 1) {
+    this.#size = size
     this.#timeout = timeout
+    this.#pipeline = pipeline
+    this.#stall = Math.min(timeout / 4, 250)
   }
 
-  /** Waits for a place; the returned function gives it back (calling it twice is harmless). */
-  acquire(): Promise<() => void> {
-    // PERF: the common case (a free place) allocates no timer.
-    if (this.#free > 0) {
-      this.#free--
-      return Promise.resolve(this.#releaser())
+  /**
+   * Takes a place for a query: the place at once when one is free (no promise, no timer), else
+   * a promise of one, rejected after the timeout.
+   */
+  enter(): Place | Promise<Place> {
+    return this.#waiters.length === 0 && this.#admits(false) ? this.#take(false) : this.#wait(false)
+  }
+
+  /** Gives a place back; waiters get it in FIFO order. */
+  leave(place: Place): void {
+    this.#held--
+    if (place.exclusive) this.#exclusive--
+    else {
+      if (place.prev === null) this.#oldest = place.next
+      else place.prev.next = place.next
+      if (place.next === null) this.#newest = place.prev
+      else place.next.prev = place.prev
     }
-    return new Promise((resolve, reject) => {
-      const waiter: Waiter = {
-        grant: () => {
-          clearTimeout(waiter.timer)
-          resolve(this.#releaser())
-        },
-        timer: setTimeout(() => {
-          this.#waiters.splice(this.#waiters.indexOf(waiter), 1)
-          reject(new PoolTimeoutError(this.#timeout))
-        }, this.#timeout),
-      }
-      this.#waiters.push(waiter)
-    })
+    let waiter = this.#waiters[0]
+    while (waiter !== undefined && this.#admits(waiter.exclusive)) {
+      this.#waiters.shift()
+      waiter.resolve(this.#take(waiter.exclusive))
+      waiter = this.#waiters[0]
+    }
   }
 
-  /** Runs `work` holding a place. */
+  /** Takes a connection for itself (a transaction) and answers the function that gives it back. */
+  async acquire(): Promise<() => void> {
+    const place = this.#waiters.length === 0 && this.#admits(true) ? this.#take(true) : await this.#wait(true)
+    let released = false
+    return () => {
+      if (released) return
+      released = true
+      this.leave(place)
+    }
+  }
+
+  /** Runs `work` holding a connection for itself. */
   async run<T>(work: () => PromiseLike<T>): Promise<T> {
     const release = await this.acquire()
     try {
@@ -62,15 +104,48 @@ export class Gate {
     }
   }
 
-  #releaser(): () => void {
-    let released = false
-    return () => {
-      if (released) return
-      released = true
-      // The place passes straight to the oldest waiter, so it cannot be taken twice.
-      const next = this.#waiters.shift()
-      if (next) next.grant()
-      else this.#free++
+  #admits(exclusive: boolean): boolean {
+    if (this.#held < this.#size) return true
+    if (exclusive || this.#pipeline === 1) return false
+    const shared = this.#size - this.#exclusive
+    const queries = this.#held - this.#exclusive
+    return (
+      shared > 0 &&
+      queries < shared * this.#pipeline &&
+      (this.#oldest === null || performance.now() - this.#oldest.start < this.#stall)
+    )
+  }
+
+  #take(exclusive: boolean): Place {
+    this.#held++
+    if (exclusive) {
+      this.#exclusive++
+      return { exclusive, start: 0, prev: null, next: null }
     }
+    const place: Place = { exclusive, start: performance.now(), prev: this.#newest, next: null }
+    if (this.#newest === null) this.#oldest = place
+    else this.#newest.next = place
+    this.#newest = place
+    return place
+  }
+
+  #wait(exclusive: boolean): Promise<Place> {
+    return new Promise((resolve, reject) => {
+      this.#waiters.push({ exclusive, resolve, reject, deadline: performance.now() + this.#timeout })
+      this.#timer ??= setTimeout(this.#expire, this.#timeout)
+    })
+  }
+
+  /** Rejects the waiters past their deadline, then waits for the next one's. */
+  readonly #expire = (): void => {
+    this.#timer = null
+    const now = performance.now()
+    let waiter = this.#waiters[0]
+    while (waiter !== undefined && waiter.deadline <= now) {
+      this.#waiters.shift()
+      waiter.reject(new PoolTimeoutError(this.#timeout))
+      waiter = this.#waiters[0]
+    }
+    if (waiter !== undefined) this.#timer = setTimeout(this.#expire, waiter.deadline - now)
   }
 }

@@ -31,14 +31,34 @@ export async function openMysql(url: string, pool: PoolSettings): Promise<Databa
   })
   // NOTE: the two-argument form: drizzle-orm 0.45's config check rejects any object with a
   // `mode` key, so `drizzle({ client, mode })` would take the config object for the client.
-  const db = drizzle(gated(client, new Gate(pool.max, pool.acquireTimeout)), { mode: 'default' })
+  const gate = new Gate(pool.max, pool.acquireTimeout)
+  const db = drizzle(gated(client, gate), { mode: 'default' })
   return wrapDrizzle({
     dialect: 'mysql',
     driver: 'mysql',
     drizzle: db,
     supportsReturning: false,
+    readRows: async (text, values) => {
+      const entered = gate.enter()
+      const place = entered instanceof Promise ? await entered : entered
+      try {
+        const [rows] = await client.query(
+          { sql: text, rowsAsArray: true, typeCast: datesAsText },
+          values as never,
+        )
+        return rows as unknown[][]
+      } finally {
+        gate.leave(place)
+      }
+    },
     close: () => client.end(),
   })
+}
+
+/** Dates and times stay text, as Drizzle's mysql2 session reads them (its columns parse them). */
+function datesAsText(field: { type: string; string(): string | null }, next: () => unknown): unknown {
+  if (field.type === 'TIMESTAMP' || field.type === 'DATETIME' || field.type === 'DATE') return field.string()
+  return next()
 }
 
 /**

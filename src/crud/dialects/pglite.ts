@@ -26,6 +26,27 @@ export async function pgliteDatabase(client: PGlite): Promise<Database> {
     driver: 'pglite',
     drizzle: drizzle({ client }),
     supportsReturning: true,
+    readRows: async (text, values) =>
+      (await client.query<unknown[]>(text, values as unknown[], AS_ARRAYS)).rows,
     close: () => client.close(),
   })
 }
+
+const asText = (value: string) => value
+
+/** Rows as arrays, with dates and intervals left as text, as Drizzle's PGlite session reads them. */
+const AS_ARRAYS = {
+  rowMode: 'array',
+  parsers: {
+    // By type OID: timestamp, timestamptz, interval, date; numeric[], timestamp[], timestamptz[], interval[], date[]
+    1114: asText,
+    1184: asText,
+    1186: asText,
+    1082: asText,
+    1231: asText,
+    1115: asText,
+    1185: asText,
+    1187: asText,
+    1182: asText,
+  },
+} as const

@@ -2,6 +2,7 @@
  * SQLite through better-sqlite3: one synchronous connection in WAL mode, with a busy
  * timeout and foreign keys enforced.
  */
+import type { Statement } from 'better-sqlite3'
 import type { Database } from '../database.ts'
 import { Gate } from './gate.ts'
 import { loadDriver } from './load-driver.ts'
@@ -50,13 +51,25 @@ export async function openSqlite(url: string, busyTimeout: number): Promise<Data
     }
   }
   const base = { dialect: 'sqlite', driver: 'sqlite', drizzle: db, supportsReturning: true } as const
+  // Each read's text is compiled once; crud() has a bounded set of them.
+  const statements = new Map<string, Statement<unknown[]>>()
+  const readRows: Database['readRows'] = async (text, values) => {
+    let statement = statements.get(text)
+    if (statement === undefined) {
+      statement = client.prepare<unknown[]>(text).raw(true)
+      statements.set(text, statement)
+    }
+    return statement.all(...values) as unknown[][]
+  }
   const inTx = wrapDrizzle({
     ...base,
+    readRows,
     transaction: nested,
     close: () => Promise.reject(new Error('Close the database, not a transaction')),
   })
   return wrapDrizzle({
     ...base,
+    readRows,
     transaction: (work) =>
       gate.run(async () => {
         client.exec('BEGIN IMMEDIATE')

@@ -9,6 +9,7 @@ export interface WrapOptions {
   driver: DriverName
   drizzle: any
   supportsReturning: boolean
+  readRows: Database['readRows']
   close: () => Promise<void>
   /** Overrides Drizzle's `db.transaction` (better-sqlite3's only takes synchronous work). */
   transaction?: Database['transaction']
@@ -22,6 +23,7 @@ export function wrapDrizzle(options: WrapOptions): Database {
     driver,
     drizzle,
     supportsReturning,
+    readRows: options.readRows,
     classify,
     transaction:
       options.transaction ??
@@ -34,10 +36,11 @@ export function wrapDrizzle(options: WrapOptions): Database {
  * The `Database` handed to transaction work: `drizzle` is the transaction, a nested
  * `transaction()` is a savepoint (Drizzle's `tx.transaction`), and closing is refused.
  */
-export function inTransaction(options: Omit<WrapOptions, 'close'>): Database {
+export function inTransaction(options: Omit<WrapOptions, 'close' | 'readRows'>): Database {
   return wrapDrizzle({
     ...options,
     transaction: undefined,
+    readRows: () => Promise.reject(new Error('readRows serves crud() on a database, not in a transaction')),
     close: () => Promise.reject(new Error('Close the database, not a transaction')),
   })
 }

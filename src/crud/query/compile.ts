@@ -2,6 +2,7 @@
  * The AST compiled to Drizzle conditions and orderings. Values only ever reach the database as
  * bound parameters: Drizzle's operators bind them (with the column's encoder), and the few
  * hand-written fragments below use the `sql` template, which binds every interpolated value.
+ * A template's `Slot`s (template.ts) become numbered placeholders, bound when the read runs.
  */
 import {
   type AnyColumn,
@@ -9,6 +10,7 @@ import {
   asc,
   between,
   type Column,
+  type DriverValueEncoder,
   desc,
   eq,
   exists,
@@ -22,15 +24,18 @@ import {
   lt,
   lte,
   ne,
+  noopEncoder,
   not,
   notInArray,
   notLike,
   or,
   type SQL,
+  type SQLWrapper,
   sql,
 } from 'drizzle-orm'
 import type { Filter, SortKey, ValueFilter } from './ast.ts'
 import type { FieldCatalog, FieldInfo, RelationInfo } from './catalog.ts'
+import { placeholder, Slot } from './template.ts'
 
 type Dialect = 'postgresql' | 'sqlite' | 'mysql'
 
@@ -132,6 +137,14 @@ function compile(filter: Filter, catalog: FieldCatalog, dialect: Dialect): SQL {
 
 const COMPARE = { eq, ne, gt, gte, lt, lte } as const
 
+/**
+ * A value as the operators take it: a template's slot is a placeholder that `encoder` maps.
+ * (`any`: Drizzle's operators type their value by the column's data type.)
+ */
+function bound(value: unknown, encoder: DriverValueEncoder<unknown, unknown>): any {
+  return value instanceof Slot ? placeholder(value.index, encoder) : value
+}
+
 function compileValue(filter: ValueFilter, column: Column, dialect: Dialect): SQL {
   const value = filter.value
   switch (filter.op) {
@@ -141,14 +154,17 @@ function compileValue(filter: ValueFilter, column: Column, dialect: Dialect): SQ
     case 'gte':
     case 'lt':
     case 'lte':
-      return COMPARE[filter.op](column, value)
+      return COMPARE[filter.op](column, bound(value, column))
     case 'in':
-      return (value as unknown[]).length === 0 ? FALSE : inArray(column, value as unknown[])
-    case 'not_in':
-      return (value as unknown[]).length === 0 ? TRUE : notInArray(column, value as unknown[])
+    case 'not_in': {
+      const list = value as unknown[]
+      if (list.length === 0) return filter.op === 'in' ? FALSE : TRUE
+      const items = list.map((item) => bound(item, column))
+      return filter.op === 'in' ? inArray(column, items) : notInArray(column, items)
+    }
     case 'between': {
       const [low, high] = value as [unknown, unknown]
-      return between(column, low, high)
+      return between(column, bound(low, column), bound(high, column))
     }
     case 'is_null':
       return isNull(column)
@@ -156,9 +172,9 @@ function compileValue(filter: ValueFilter, column: Column, dialect: Dialect): SQ
       return isNotNull(column)
     case 'like':
     case 'not_like':
-      return compileLike(column, value as string, filter.op === 'not_like', dialect)
+      return compileLike(column, value, filter.op === 'not_like', dialect)
     case 'ilike':
-      return compileIlike(column, value as string, dialect)
+      return compileIlike(column, bound(value, noopEncoder), dialect)
   }
 }
 
@@ -167,11 +183,12 @@ function compileValue(filter: ValueFilter, column: Column, dialect: Dialect): SQ
  * SQLite's LIKE ignores ASCII case, so it runs as GLOB with the pattern translated; MySQL's
  * follows the column's collation, so it compares under `utf8mb4_bin`.
  */
-function compileLike(column: Column, pattern: string, negate: boolean, dialect: Dialect): SQL {
+function compileLike(column: Column, value: unknown, negate: boolean, dialect: Dialect): SQL {
   if (dialect === 'sqlite') {
-    const glob = globOf(pattern)
+    const glob = value instanceof Slot ? bound(value, GLOB) : globOf(value as string)
     return negate ? sql`${column} not glob ${glob}` : sql`${column} glob ${glob}`
   }
+  const pattern = bound(value, noopEncoder)
   if (dialect === 'mysql') {
     return negate
       ? sql`${column} not like ${pattern} collate utf8mb4_bin`
@@ -180,7 +197,7 @@ function compileLike(column: Column, pattern: string, negate: boolean, dialect: 
   return negate ? notLike(column, pattern) : like(column, pattern)
 }
 
-function compileIlike(column: Column, pattern: string, dialect: Dialect): SQL {
+function compileIlike(column: Column, pattern: string | SQLWrapper, dialect: Dialect): SQL {
   if (dialect === 'postgresql') return ilike(column, pattern)
   // NOTE: SQLite has no default LIKE escape character; MySQL's is already `\`.
   if (dialect === 'sqlite') return sql`lower(${column}) like lower(${pattern}) escape '\\'`
@@ -188,6 +205,9 @@ function compileIlike(column: Column, pattern: string, dialect: Dialect): SQL {
 }
 
 const GLOB_SPECIAL = /[*?[]/
+
+/** Maps a slot's LIKE pattern to GLOB when the read runs. */
+const GLOB = { mapToDriverValue: (pattern: unknown) => globOf(pattern as string) }
 
 /** A LIKE pattern (`%`, `_`, `\` escapes) as the GLOB pattern matching the same strings. */
 function globOf(pattern: string): string {

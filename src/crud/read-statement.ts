@@ -1,0 +1,103 @@
+/**
+ * A read compiled once: the SQL text of a Drizzle query, how to bind its placeholders and how
+ * to decode its rows. Running one builds no query: it binds the values, runs the text through
+ * `Database.readRows` (a prepared statement) and decodes the rows with the columns' own mappers.
+ */
+import {
+  Column,
+  type DriverValueDecoder,
+  type DriverValueEncoder,
+  is,
+  Param,
+  Placeholder,
+  SQL,
+} from 'drizzle-orm'
+import type { Database } from './database.ts'
+import type { Row } from './options.ts'
+
+/** What a Drizzle query (select, or anything with `toSQL()`) gives. */
+interface CompiledQuery {
+  toSQL(): { sql: string; params: unknown[] }
+}
+
+/** A parameter of the text: a value given at run time (a numbered placeholder), or a constant. */
+interface Binding {
+  /** The index into the values `run()` is given; -1 for a constant. */
+  slot: number
+  encoder: DriverValueEncoder<unknown, unknown> | undefined
+  constant: unknown
+}
+
+type Decoder = DriverValueDecoder<unknown, unknown>
+
+export class ReadStatement {
+  readonly #db: Database
+  readonly #text: string
+  readonly #bindings: Binding[]
+  readonly #keys: string[]
+  readonly #decoders: Decoder[]
+
+  /**
+   * @param query a Drizzle select whose values to vary are numbered placeholders
+   *   (`placeholder(i, column)`, or `sql.placeholder('i')` for `.limit()`), `i` indexing `run()`'s values.
+   * @param fields the query's selection, in order: row keys, and columns or SQL that decode.
+   */
+  constructor(db: Database, query: CompiledQuery, fields: Record<string, unknown>) {
+    const { sql: text, params } = query.toSQL()
+    this.#db = db
+    this.#text = text
+    this.#bindings = params.map(bindingOf)
+    this.#keys = Object.keys(fields)
+    this.#decoders = this.#keys.map((key) => decoderOf(fields[key]))
+  }
+
+  /** Runs the read with `values` for its slots; rows come back keyed and decoded as Drizzle would. */
+  async run(values: readonly unknown[]): Promise<Row[]> {
+    const bindings = this.#bindings
+    const params: unknown[] = new Array(bindings.length)
+    for (let i = 0; i < bindings.length; i++) {
+      const binding = bindings[i] as Binding
+      if (binding.slot < 0) {
+        params[i] = binding.constant
+        continue
+      }
+      const value = values[binding.slot]
+      params[i] =
+        value === null || binding.encoder === undefined ? value : binding.encoder.mapToDriverValue(value)
+    }
+    const raw = await this.#db.readRows(this.#text, params)
+    const keys = this.#keys
+    const decoders = this.#decoders
+    const rows: Row[] = new Array(raw.length)
+    for (let r = 0; r < raw.length; r++) {
+      const values = raw[r] as unknown[]
+      const row: Row = {}
+      for (let i = 0; i < keys.length; i++) {
+        const value = values[i]
+        row[keys[i] as string] =
+          value === null || value === undefined ? null : (decoders[i] as Decoder).mapFromDriverValue(value)
+      }
+      rows[r] = row
+    }
+    return rows
+  }
+}
+
+function bindingOf(param: unknown): Binding {
+  if (is(param, Param) && is(param.value, Placeholder)) {
+    return { slot: Number(param.value.name), encoder: param.encoder, constant: undefined }
+  }
+  if (is(param, Placeholder)) return { slot: Number(param.name), encoder: undefined, constant: undefined }
+  return { slot: -1, encoder: undefined, constant: param }
+}
+
+const IDENTITY: Decoder = { mapFromDriverValue: (value) => value }
+
+/** What turns a driver value into the field's value, as Drizzle's own row mapping picks it. */
+function decoderOf(field: unknown): Decoder {
+  if (is(field, Column)) return field
+  // NOTE: `decoder` (set by `.mapWith()`) is marked internal in Drizzle's types.
+  if (is(field, SQL)) return (field as unknown as { decoder?: Decoder }).decoder ?? IDENTITY
+  if (is(field, SQL.Aliased)) return (field.sql as unknown as { decoder?: Decoder }).decoder ?? IDENTITY
+  return IDENTITY
+}

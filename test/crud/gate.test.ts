@@ -1,0 +1,103 @@
+import assert from 'node:assert/strict'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { describe, it } from 'node:test'
+import { Gate, type Place, PoolTimeoutError } from '../../src/crud/dialects/gate.ts'
+
+/** Takes a place for a query, as the dialects do. */
+async function enter(gate: Gate): Promise<Place> {
+  return await gate.enter()
+}
+
+/** Whether `promise` has settled after the pending turns ran. */
+async function settled(promise: Promise<unknown>): Promise<boolean> {
+  let done = false
+  promise.then(
+    () => {
+      done = true
+    },
+    () => {
+      done = true
+    },
+  )
+  await sleep(5)
+  return done
+}
+
+describe('the pool gate', () => {
+  it('gives a free place at once, without a promise', () => {
+    const gate = new Gate(2, 1000)
+    const place = gate.enter()
+    assert.ok(!(place instanceof Promise))
+    gate.leave(place as Place)
+  })
+
+  it('without pipelining, the query past the pool size waits, then gets the place given back', async () => {
+    const gate = new Gate(1, 1000)
+    const first = await enter(gate)
+    const second = enter(gate)
+    assert.equal(await settled(second), false)
+    gate.leave(first)
+    gate.leave(await second)
+  })
+
+  it('a waiter gets PoolTimeoutError after the timeout, and the gate serves again', async () => {
+    const gate = new Gate(1, 100)
+    const held = await enter(gate)
+    const started = performance.now()
+    await assert.rejects(enter(gate), PoolTimeoutError)
+    const waited = performance.now() - started
+    assert.ok(waited >= 95 && waited < 1000, `waited ${waited} ms`)
+    gate.leave(held)
+    gate.leave(await enter(gate))
+  })
+
+  it('pipelines up to `pipeline` queries per connection while the oldest is young', async () => {
+    const gate = new Gate(2, 4000, 3)
+    const places: Place[] = []
+    for (let i = 0; i < 6; i++) {
+      const place = gate.enter()
+      assert.ok(!(place instanceof Promise), `query ${i + 1} of 6 goes at once`)
+      places.push(place as Place)
+    }
+    const seventh = enter(gate)
+    assert.equal(await settled(seventh), false, 'the 7th waits: 2 connections × 3')
+    gate.leave(places[3] as Place)
+    places.push(await seventh)
+    for (const place of places.filter((_, i) => i !== 3)) gate.leave(place)
+  })
+
+  it('stops pipelining while the oldest query is stalled, so a stuck database answers 503', async () => {
+    // The stall limit is a quarter of the timeout (at most 250 ms): 50 ms here.
+    const gate = new Gate(1, 200, 100)
+    const stuck = await enter(gate)
+    const pipelined = gate.enter()
+    assert.ok(!(pipelined instanceof Promise), 'a young query in flight: the next one pipelines')
+    await sleep(80)
+    await assert.rejects(enter(gate), PoolTimeoutError)
+    gate.leave(stuck)
+    gate.leave(pipelined as Place)
+    gate.leave(await enter(gate))
+  })
+
+  it('a transaction takes a connection of its own: no query pipelines onto it', async () => {
+    const gate = new Gate(1, 150, 100)
+    const release = await gate.acquire()
+    await assert.rejects(enter(gate), PoolTimeoutError)
+    release()
+    release() // twice is harmless
+    gate.leave(await enter(gate))
+  })
+
+  it('a waiting transaction is not overtaken by queries that could pipeline', async () => {
+    const gate = new Gate(1, 2000, 100)
+    const query = await enter(gate)
+    const transaction = gate.acquire()
+    const later = enter(gate)
+    assert.equal(await settled(later), false, 'the query queues behind the transaction')
+    gate.leave(query)
+    const release = await transaction
+    assert.equal(await settled(later), false, 'and waits for the transaction to end')
+    release()
+    gate.leave(await later)
+  })
+})
