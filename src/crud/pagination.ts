@@ -29,14 +29,32 @@ export function linkHeader(
   hasNext: boolean,
   totalPages: number | null,
 ): string {
-  const links = [pageLink(ctx, 1, 'first')]
-  if (page > 1)
-    links.push(
-      pageLink(ctx, totalPages === null ? page - 1 : Math.min(page - 1, Math.max(totalPages, 1)), 'prev'),
-    )
-  if (hasNext) links.push(pageLink(ctx, page + 1, 'next'))
-  if (totalPages !== null) links.push(pageLink(ctx, Math.max(totalPages, 1), 'last'))
-  return links.join(', ')
+  const [before, after] = pageUrlParts(ctx)
+  let links = `<${before}1${after}>; rel="first"`
+  if (page > 1) {
+    const previous = totalPages === null ? page - 1 : Math.min(page - 1, Math.max(totalPages, 1))
+    links += `, <${before}${previous}${after}>; rel="prev"`
+  }
+  if (hasNext) links += `, <${before}${page + 1}${after}>; rel="next"`
+  if (totalPages !== null) links += `, <${before}${Math.max(totalPages, 1)}${after}>; rel="last"`
+  return links
+}
+
+const PAGE_MARK = 'page=%00'
+
+/**
+ * A page's URL is the request's with `page` set (where it was, else last): the parts before and
+ * after the page number, the query encoded once for all the links.
+ */
+function pageUrlParts(ctx: AnyContext): [string, string] {
+  const params = new URLSearchParams(ctx.rawQuery)
+  params.set('page', '\0')
+  // Keys and values are encoded, so the one `page=%00` part is the mark.
+  const parts = params.toString().split('&')
+  const at = parts.indexOf(PAGE_MARK)
+  const before = `${ctx.path}?${parts.slice(0, at).join('&')}${at > 0 ? '&' : ''}page=`
+  const after = at < parts.length - 1 ? `&${parts.slice(at + 1).join('&')}` : ''
+  return [before, after]
 }
 
 /** Links of a cursor-paged list: the first page, and the next one while there is one. */
@@ -50,12 +68,6 @@ export function cursorLinks(ctx: AnyContext, nextCursor: string | null): string 
     links.push(`<${ctx.path}?${next.toString()}>; rel="next"`)
   }
   return links.join(', ')
-}
-
-function pageLink(ctx: AnyContext, target: number, rel: string): string {
-  const params = new URLSearchParams(ctx.rawQuery)
-  params.set('page', String(target))
-  return `<${ctx.path}?${params.toString()}>; rel="${rel}"`
 }
 
 /**

@@ -43,6 +43,7 @@ export class ReadStatement {
    * @param fields the query's selection, in order: row keys, and columns or SQL that decode.
    */
   constructor(db: Database, query: CompiledQuery, fields: Record<string, unknown>) {
+    // NOTE: `fields` may be fewer than the query's columns: the rest are read by `runCounted`.
     const { sql: text, params } = query.toSQL()
     this.#db = db
     this.#text = text
@@ -53,6 +54,20 @@ export class ReadStatement {
 
   /** Runs the read with `values` for its slots; rows come back keyed and decoded as Drizzle would. */
   async run(values: readonly unknown[]): Promise<Row[]> {
+    return this.#decode(await this.#db.readRows(this.#text, this.#bind(values)))
+  }
+
+  /**
+   * Runs a read whose one column past `fields` holds the same number on every row (a count
+   * by a scalar subquery): the rows, and that number (`null` without rows to carry it).
+   */
+  async runCounted(values: readonly unknown[]): Promise<{ rows: Row[]; total: number | null }> {
+    const raw = await this.#db.readRows(this.#text, this.#bind(values))
+    const first = raw[0]
+    return { rows: this.#decode(raw), total: first === undefined ? null : Number(first[this.#keys.length]) }
+  }
+
+  #bind(values: readonly unknown[]): unknown[] {
     const bindings = this.#bindings
     const params: unknown[] = new Array(bindings.length)
     for (let i = 0; i < bindings.length; i++) {
@@ -65,7 +80,10 @@ export class ReadStatement {
       params[i] =
         value === null || binding.encoder === undefined ? value : binding.encoder.mapToDriverValue(value)
     }
-    const raw = await this.#db.readRows(this.#text, params)
+    return params
+  }
+
+  #decode(raw: unknown[][]): Row[] {
     const keys = this.#keys
     const decoders = this.#decoders
     const rows: Row[] = new Array(raw.length)

@@ -23,8 +23,13 @@ import { listedRowOf, type TableModel } from './schemas.ts'
 /** The reads of one list query shape. */
 interface ListPlan {
   page: ReadStatement
+  /** The page with the count as one more column (`runCounted`). */
+  counted: ReadStatement
   count: ReadStatement
 }
+
+/** The key of the count column of a counted page (never a row key: it is not decoded). */
+const TOTAL = '__saker_total'
 
 /** How many list query shapes a resource keeps compiled. */
 const MAX_LIST_SHAPES = 256
@@ -229,10 +234,20 @@ export class CrudResource {
     // Without a count (or with a cursor), one row more than the page tells whether there is a next page.
     const lookahead = mode === 'none' || keyset ? 1 : 0
     values.push(perPage + lookahead, offset)
-    const [rows, total] = await Promise.all([
-      this.#run(plan.page.run(values)),
-      mode === 'none' ? null : this.#count(plan, values, mode === 'estimated' && filters.length === 0),
-    ])
+    let rows: Row[]
+    let total: number | null
+    if (mode === 'exact') {
+      // PERF: the page and its count in one statement: one round trip, one write.
+      const counted = await this.#run(plan.counted.runCounted(values))
+      rows = counted.rows
+      // A page past the end has no row to carry the count: count alone.
+      total = counted.total ?? (await this.#count(plan, values, false))
+    } else {
+      ;[rows, total] = await Promise.all([
+        this.#run(plan.page.run(values)),
+        mode === 'none' ? null : this.#count(plan, values, filters.length === 0),
+      ])
+    }
     const hasNext = total === null || keyset ? rows.length > perPage : page * perPage < total
     if (rows.length > perPage) rows.pop()
     const totalPages = total === null ? null : Math.ceil(total / perPage)
@@ -300,17 +315,31 @@ export class CrudResource {
     const where = and(compileFilters(filters, this.#catalog, dialect), scope)
     const pageWhere =
       pageFilters === filters ? where : and(compileFilters(pageFilters, this.#catalog, dialect), scope)
+    const order = compileOrder(keys, this.#catalog, dialect)
+    const limit = sql.placeholder(String(limitSlot))
+    const offset = sql.placeholder(String(limitSlot + 1))
+    const counted = { total: count() }
+    const countQuery = drizzle.select(counted).from(table).where(where)
     const page = drizzle
       .select(selection)
       .from(table)
       .where(pageWhere)
-      .orderBy(...compileOrder(keys, this.#catalog, dialect))
-      .limit(sql.placeholder(String(limitSlot)))
-      .offset(sql.placeholder(String(limitSlot + 1)))
-    const counted = { total: count() }
+      .orderBy(...order)
+      .limit(limit)
+      .offset(offset)
+    // The count rides on each row of the page as a scalar subquery, which the database runs once.
+    const withTotal = { ...selection, [TOTAL]: sql`(${countQuery})` }
+    const pageCounted = drizzle
+      .select(withTotal)
+      .from(table)
+      .where(pageWhere)
+      .orderBy(...order)
+      .limit(limit)
+      .offset(offset)
     return {
       page: new ReadStatement(this.#db, page, selection),
-      count: new ReadStatement(this.#db, drizzle.select(counted).from(table).where(where), counted),
+      counted: new ReadStatement(this.#db, pageCounted, selection),
+      count: new ReadStatement(this.#db, countQuery, counted),
     }
   }
 

@@ -131,6 +131,12 @@ forEachDatabase('crud(members)', (target) => {
     )
     const second = await call('GET', `${MEMBERS}?page=2`)
     assert.deepEqual(second.body.objects, [{ id: 3, ...ALAN }])
+    // Past the last page no row carries the count, and it is still exact.
+    const past = await call('GET', `${MEMBERS}?page=5`)
+    assert.equal(past.status, 200)
+    assert.deepEqual(past.body, { num_results: 3, page: 5, total_pages: 2, objects: [] })
+    const none = await call('GET', `${MEMBERS}?last_name=Nobody`)
+    assert.deepEqual(none.body, { num_results: 0, page: 1, total_pages: 0, objects: [] })
   })
 
   it('filters, sorts and selects fields in the short form and in q', async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { describe, it } from 'node:test'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { Gate, type Place, PoolTimeoutError } from '../../src/crud/dialects/gate.ts'
 
 /** Takes a place for a query, as the dialects do. */

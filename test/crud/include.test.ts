@@ -42,9 +42,14 @@ forEachDatabase('crud include= and relation filters', (target) => {
         },
       },
     }
-    // Count the queries the resource runs, to prove embedding is not one query per row.
+    // Count the queries the resource runs, to prove embedding is not one query per row: its
+    // compiled reads go through readRows, embedding builds Drizzle selects.
     const counted: Database = {
       ...db,
+      readRows: (text, values) => {
+        queries++
+        return db.readRows(text, values)
+      },
       drizzle: new Proxy(drizzle, {
         get(object, key) {
           if (key === 'select') queries++
@@ -86,8 +91,11 @@ forEachDatabase('crud include= and relation filters', (target) => {
   }
 
   it('embeds to-many, many-to-many and nested to-one relations in a fixed number of queries', async () => {
+    const path = '/members?include=lists,subscriptions.list&fields=id,first_name&fields[lists]=name'
+    // The first request of a query shape also builds (and compiles) its list reads.
+    assert.equal((await get(path)).status, 200)
     queries = 0
-    const res = await get('/members?include=lists,subscriptions.list&fields=id,first_name&fields[lists]=name')
+    const res = await get(path)
     assert.equal(res.status, 200)
     assert.deepEqual(res.body.objects, [
       {
@@ -107,8 +115,8 @@ forEachDatabase('crud include= and relation filters', (target) => {
       },
       { id: 3, first_name: 'Alan', lists: [], subscriptions: [] },
     ])
-    // page + count + lists + subscriptions + subscriptions.list, whatever the number of rows.
-    assert.equal(queries, 5)
+    // the page with its count + lists + subscriptions + subscriptions.list, whatever the number of rows.
+    assert.equal(queries, 4)
   })
 
   it('filters on related fields, with has/any, in both query forms', async () => {
