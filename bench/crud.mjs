@@ -1,7 +1,8 @@
 // CRUD bench (issue 3): saker/crud vs hand-written Fastify on PostgreSQL, same driver (postgres.js,
 // pool max 10), same table (bench_members, 10,000 rows). Same protocol as bench/run.mjs: server on
 // CPU 1, wrk on CPU 0, fresh server per (peer, round), 3 s warm-up, medians across rounds.
-// PostgreSQL itself is not pinned: its CPU time is not in the server's figure.
+// PostgreSQL is pinned to CPU 0 with the load generator for the run (and unpinned after), so the
+// server has CPU 1 to itself; PostgreSQL's CPU time is not in the server's figure either way.
 // Usage: node bench/crud.mjs [--quick] [--rounds N] [--duration S]
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
@@ -40,10 +41,49 @@ const FILTERED =
 // slower query would also mean fewer requests per driver write, which is not the server's cost.
 const FIXED_RATE = 300
 
-const PEERS = [
+/** The PostgreSQL processes' CPU affinity, for the run: `taskset` on each (backends fork from the postmaster). */
+function pinPostgres(cpus) {
+  const pids = spawnSync('pgrep', ['-x', 'postgres'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean)
+  for (const pid of pids) spawnSync('taskset', ['-a', '-p', '-c', cpus, pid])
+  return pids.length
+}
+
+const DRF_PACKAGES = 'gunicorn python3-djangorestframework python3-psycopg2'
+
+const ALL_PEERS = [
   { id: 'saker', label: 'saker', args: ['bench/apps/saker-crud.mjs'], endpoints: [PAGE, ONE, FILTERED] },
   { id: 'fastify', label: 'Fastify', args: ['bench/apps/fastify-crud.mjs'], endpoints: [PAGE, ONE] },
+  {
+    id: 'drf',
+    label: 'DRF',
+    // Debian's gunicorn runs Debian's python3, where Debian's Django and DRF are.
+    command: (port) => [
+      '/usr/bin/gunicorn',
+      '--chdir',
+      'bench/apps/drf',
+      '-w',
+      '1',
+      '-b',
+      `127.0.0.1:${port}`,
+      'app:application',
+    ],
+    available: () =>
+      spawnSync('/usr/bin/python3', ['-c', 'import rest_framework, psycopg2'], { stdio: 'ignore' }).status ===
+        0 && spawnSync('/usr/bin/gunicorn', ['--version'], { stdio: 'ignore' }).status === 0,
+    endpoints: [PAGE, ONE],
+  },
 ]
+
+/** The peers that can run here; one that cannot is skipped with the command that installs it. */
+function availablePeers() {
+  return ALL_PEERS.filter((peer) => {
+    if (peer.available === undefined || peer.available()) return true
+    log(`${peer.label}: skipped, not installed (apt-get install -y ${DRF_PACKAGES})`)
+    return false
+  })
+}
+
+let PEERS = ALL_PEERS
 
 const log = (m) => process.stderr.write(`${m}\n`)
 
@@ -151,7 +191,7 @@ async function measureFixed(server, url, seconds) {
 
 async function runPeer(peer, roundNo, opts, rounds, fixed) {
   const port = await freePort()
-  const server = startServer({ args: peer.args, cwd: ROOT, port })
+  const server = startServer({ args: peer.args, command: peer.command?.(port), cwd: ROOT, port })
   try {
     await waitReady(server, 10_000)
     for (const path of peer.endpoints) await validate(port, path)
@@ -197,6 +237,10 @@ async function main() {
   const opts = options()
   if (os.availableParallelism() < 2) throw new Error('needs 2 CPUs')
   setupTable()
+  PEERS = availablePeers()
+  const pinned = pinPostgres('0')
+  process.on('exit', () => pinPostgres(`0-${os.availableParallelism() - 1}`))
+  log(pinned ? `PostgreSQL: ${pinned} processes pinned to CPU 0` : 'PostgreSQL: no local process to pin')
   log('building saker: npm run build')
   const b = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8' })
   if (b.status !== 0) throw new Error(`npm run build failed:\n${b.stdout}${b.stderr}`)
@@ -226,6 +270,18 @@ async function main() {
         },
       ]),
     ),
+    sakerOverDrf:
+      cells.drf === undefined
+        ? null
+        : Object.fromEntries(
+            [PAGE, ONE].map((p) => [
+              label(p),
+              {
+                rps: ratio(cells.saker[p].medianRps, cells.drf[p].medianRps),
+                reqPerCpuS: ratio(cells.saker[p].reqPerCpuS, cells.drf[p].reqPerCpuS),
+              },
+            ]),
+          ),
     sakerFilteredOverPlain: {
       rps: ratio(cells.saker[FILTERED].medianRps, cells.saker[PAGE].medianRps),
       reqPerCpuS: ratio(cells.saker[FILTERED].reqPerCpuS, cells.saker[PAGE].reqPerCpuS),
@@ -256,7 +312,7 @@ async function main() {
     `## saker CRUD bench — ${started}${opts.quick ? ' (quick)' : ''}`,
     '',
     `node ${process.version}, ${opts.rounds} rounds × ${opts.duration} s, wrk -t1 -c64, server on CPU 1, wrk on CPU 0, ` +
-      'PostgreSQL unpinned. page = `' +
+      'PostgreSQL on CPU 0. page = `' +
       PAGE +
       '`, /:id = `' +
       ONE +
@@ -267,6 +323,10 @@ async function main() {
     ...lines,
     '',
     `saker filtered ÷ saker page: req/s ${x(f.rps)}, req/CPU-s ${x(f.reqPerCpuS)}`,
+    ratios.sakerOverDrf === null
+      ? 'DRF: not run (not installed)'
+      : `saker ÷ DRF in req/CPU-s: page ${x(ratios.sakerOverDrf.page.reqPerCpuS)}, /:id ${x(ratios.sakerOverDrf['/:id'].reqPerCpuS)}` +
+        ` (req/s: ${x(ratios.sakerOverDrf.page.rps)}, ${x(ratios.sakerOverDrf['/:id'].rps)})`,
     `saker at a constant ${FIXED_RATE} req/s (autocannon on CPU 0): page ${int(fixedMedian(fixed[PAGE]))} req/CPU-s, ` +
       `filtered ${int(fixedMedian(fixed[FILTERED]))} req/CPU-s, filtered ÷ page ${x(f.atFixedRate)} ` +
       `(spreads ${pct(fixedSpread(fixed[PAGE]))}, ${pct(fixedSpread(fixed[FILTERED]))})`,

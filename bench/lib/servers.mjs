@@ -30,11 +30,12 @@ export function freePort() {
 }
 
 /**
- * Start `node ...args` pinned to CPU 1 (wrk gets CPU 0). taskset execs node, so child.pid is node's pid,
- * which is what /proc RSS sampling needs.
+ * Start `node ...args` (or `command`, a program and its arguments) pinned to CPU 1 (wrk gets CPU 0).
+ * taskset execs it, so child.pid is the server's pid, which is what /proc sampling needs.
  */
-export function startServer({ args, cwd, port }) {
-  const child = spawn('taskset', ['-c', '1', process.execPath, ...args], {
+export function startServer({ args, command, cwd, port }) {
+  const argv = command ?? [process.execPath, ...args]
+  const child = spawn('taskset', ['-c', '1', ...argv], {
     cwd,
     env: { ...process.env, NODE_ENV: 'production', PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -131,14 +132,27 @@ export function cpuTimes() {
 /** Kernel clock ticks per second: the unit of /proc jiffies (100 on practically every Linux). */
 export const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout?.trim()) || 100
 
-/** utime+stime of a process (all its threads), in jiffies; null if unreadable. */
+/**
+ * utime+stime of a process (all its threads) and of its live descendants (gunicorn's workers),
+ * in jiffies; null if unreadable.
+ */
 export function procJiffies(pid) {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
     const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ') // rest[0] is field 3 (state)
-    return Number(rest[11]) + Number(rest[12]) // fields 14, 15
+    let total = Number(rest[11]) + Number(rest[12]) // fields 14, 15
+    for (const child of childrenOf(pid)) total += procJiffies(child) ?? 0
+    return total
   } catch {
     return null
+  }
+}
+
+function childrenOf(pid) {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean).map(Number)
+  } catch {
+    return []
   }
 }
 

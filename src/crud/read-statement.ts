@@ -53,8 +53,9 @@ export class ReadStatement {
   }
 
   /** Runs the read with `values` for its slots; rows come back keyed and decoded as Drizzle would. */
-  async run(values: readonly unknown[]): Promise<Row[]> {
-    return this.#decode(await this.#db.readRows(this.#text, this.#bind(values)))
+  run(values: readonly unknown[]): Promise<Row[]> {
+    // PERF: a chained decode, bound once, rather than one more async frame per read.
+    return this.#db.readRows(this.#text, this.#bind(values)).then(this.#decode)
   }
 
   /**
@@ -83,7 +84,7 @@ export class ReadStatement {
     return params
   }
 
-  #decode(raw: unknown[][]): Row[] {
+  readonly #decode = (raw: unknown[][]): Row[] => {
     const keys = this.#keys
     const decoders = this.#decoders
     const rows: Row[] = new Array(raw.length)

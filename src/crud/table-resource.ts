@@ -169,9 +169,14 @@ export class CrudResource {
     try {
       return await query
     } catch (error) {
-      const problem = this.#db.classify(error)
-      throw problem === null ? error : this.#withFieldNames(problem)
+      throw this.#problemOf(error)
     }
+  }
+
+  /** A driver error as the HttpError a client should see; any other error as it is (a 500). */
+  #problemOf(error: unknown): unknown {
+    const problem = this.#db.classify(error)
+    return problem === null ? error : this.#withFieldNames(problem)
   }
 
   /** Drivers name SQL columns (`first_name`); clients know the table's keys (`firstName`). */
@@ -386,7 +391,8 @@ export class CrudResource {
     if (this.#options.access?.get !== undefined) await this.#allow(ctx, 'get')
     const beforeGet = this.#options.hooks?.beforeGet
     if (beforeGet !== undefined) await beforeGet(ctx)
-    const row = await this.#readRow(ctx)
+    const row = await this.#findOne(ctx)
+    if (row === undefined) throw this.#notFound(ctx)
     const text = this.#rowText(row)
     const afterGet = this.#options.hooks?.afterGet
     if (afterGet === undefined) return this.#conditionalText(ctx, text)
@@ -401,12 +407,19 @@ export class CrudResource {
     return row
   }
 
+  /** The row the request's key names (within scope), if there is one. */
   async #findOne(ctx: AnyContext): Promise<Row | undefined> {
     const statement = this.#readOne ?? this.#compileReadOne(this.#options.scope?.(ctx))
     const params = ctx.params as Row
-    const values = this.#model.primaryKey.map((key) => params[key])
-    const rows = await this.#run(statement.run(values))
-    return rows[0]
+    const key = this.#model.primaryKey
+    const values: unknown[] = new Array(key.length)
+    for (let i = 0; i < key.length; i++) values[i] = params[key[i] as string]
+    // PERF: no #run: one async step less on the hottest read.
+    try {
+      return (await statement.run(values))[0]
+    } catch (error) {
+      throw this.#problemOf(error)
+    }
   }
 
   /** The read of one row by its key (the values, in the key's order), within `scope`. */

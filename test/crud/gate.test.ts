@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { Gate, type Place, PoolTimeoutError } from '../../src/crud/dialects/gate.ts'
+import { Gate, PoolTimeoutError } from '../../src/crud/dialects/gate.ts'
 
 /** Takes a place for a query, as the dialects do. */
-async function enter(gate: Gate): Promise<Place> {
-  return await gate.enter()
+async function enter(gate: Gate): Promise<void> {
+  await gate.enter()
 }
 
 /** Whether `promise` has settled after the pending turns ran. */
@@ -26,57 +26,53 @@ async function settled(promise: Promise<unknown>): Promise<boolean> {
 describe('the pool gate', () => {
   it('gives a free place at once, without a promise', () => {
     const gate = new Gate(2, 1000)
-    const place = gate.enter()
-    assert.ok(!(place instanceof Promise))
-    gate.leave(place as Place)
+    assert.equal(gate.enter(), undefined)
+    gate.leave()
   })
 
   it('without pipelining, the query past the pool size waits, then gets the place given back', async () => {
     const gate = new Gate(1, 1000)
-    const first = await enter(gate)
+    await enter(gate)
     const second = enter(gate)
     assert.equal(await settled(second), false)
-    gate.leave(first)
-    gate.leave(await second)
+    gate.leave()
+    await second
+    gate.leave()
   })
 
   it('a waiter gets PoolTimeoutError after the timeout, and the gate serves again', async () => {
     const gate = new Gate(1, 100)
-    const held = await enter(gate)
+    await enter(gate)
     const started = performance.now()
     await assert.rejects(enter(gate), PoolTimeoutError)
     const waited = performance.now() - started
     assert.ok(waited >= 95 && waited < 1000, `waited ${waited} ms`)
-    gate.leave(held)
-    gate.leave(await enter(gate))
+    gate.leave()
+    await enter(gate)
+    gate.leave()
   })
 
   it('pipelines up to `pipeline` queries per connection while the oldest is young', async () => {
     const gate = new Gate(2, 4000, 3)
-    const places: Place[] = []
-    for (let i = 0; i < 6; i++) {
-      const place = gate.enter()
-      assert.ok(!(place instanceof Promise), `query ${i + 1} of 6 goes at once`)
-      places.push(place as Place)
-    }
+    for (let i = 0; i < 6; i++) assert.equal(gate.enter(), undefined, `query ${i + 1} of 6 goes at once`)
     const seventh = enter(gate)
     assert.equal(await settled(seventh), false, 'the 7th waits: 2 connections × 3')
-    gate.leave(places[3] as Place)
-    places.push(await seventh)
-    for (const place of places.filter((_, i) => i !== 3)) gate.leave(place)
+    gate.leave()
+    await seventh
+    for (let i = 0; i < 6; i++) gate.leave()
   })
 
-  it('stops pipelining while the oldest query is stalled, so a stuck database answers 503', async () => {
+  it('stops pipelining while no query completes, so a stuck database answers 503', async () => {
     // The stall limit is a quarter of the timeout (at most 250 ms): 50 ms here.
     const gate = new Gate(1, 200, 100)
-    const stuck = await enter(gate)
-    const pipelined = gate.enter()
-    assert.ok(!(pipelined instanceof Promise), 'a young query in flight: the next one pipelines')
+    await enter(gate)
+    assert.equal(gate.enter(), undefined, 'queries just sent: the next one pipelines')
     await sleep(80)
     await assert.rejects(enter(gate), PoolTimeoutError)
-    gate.leave(stuck)
-    gate.leave(pipelined as Place)
-    gate.leave(await enter(gate))
+    gate.leave()
+    assert.equal(gate.enter(), undefined, 'a query completed: the database keeps up again')
+    gate.leave()
+    gate.leave()
   })
 
   it('a transaction takes a connection of its own: no query pipelines onto it', async () => {
@@ -85,19 +81,21 @@ describe('the pool gate', () => {
     await assert.rejects(enter(gate), PoolTimeoutError)
     release()
     release() // twice is harmless
-    gate.leave(await enter(gate))
+    await enter(gate)
+    gate.leave()
   })
 
   it('a waiting transaction is not overtaken by queries that could pipeline', async () => {
     const gate = new Gate(1, 2000, 100)
-    const query = await enter(gate)
+    await enter(gate)
     const transaction = gate.acquire()
     const later = enter(gate)
     assert.equal(await settled(later), false, 'the query queues behind the transaction')
-    gate.leave(query)
+    gate.leave()
     const release = await transaction
     assert.equal(await settled(later), false, 'and waits for the transaction to end')
     release()
-    gate.leave(await later)
+    await later
+    gate.leave()
   })
 })

@@ -5,8 +5,9 @@
  *
  * A place is a connection: held exclusively by a transaction, or by a query. With `pipeline`
  * above 1 (postgres.js), queries may go on past one per connection, up to `pipeline` per
- * connection that no transaction holds, as long as the database keeps up: while the oldest query
- * in flight is older than the stall limit, no more are sent, so a stuck database still answers 503.
+ * connection that no transaction holds, as long as the database keeps up: once no query has
+ * completed for the stall limit while some are in flight, no more are sent, so a stuck
+ * database still answers 503.
  */
 
 /** Thrown when no connection could be had within the acquire timeout. */
@@ -19,19 +20,9 @@ export class PoolTimeoutError extends Error {
   }
 }
 
-/** A place held; give it back with `leave()`. */
-export interface Place {
-  readonly exclusive: boolean
-  /** When the query was let through (`performance.now()`). */
-  start: number
-  /** The queries in flight, oldest first (a list, so leaving is O(1)). */
-  prev: Place | null
-  next: Place | null
-}
-
 interface Waiter {
   exclusive: boolean
-  resolve: (place: Place) => void
+  resolve: () => void
   reject: (error: Error) => void
   deadline: number
 }
@@ -40,12 +31,12 @@ export class Gate {
   readonly #size: number
   readonly #timeout: number
   readonly #pipeline: number
-  /** How old the oldest query in flight may be before no more are pipelined. */
+  /** How long queries in flight may go without one completing before no more are pipelined. */
   readonly #stall: number
   #held = 0
   #exclusive = 0
-  #oldest: Place | null = null
-  #newest: Place | null = null
+  /** When a query last completed, or the gate went from idle to busy (`performance.now()`). */
+  #progress = 0
   readonly #waiters: Waiter[] = []
   /** One timer for all waiters, due at the oldest one's deadline (they wait in FIFO order). */
   #timer: NodeJS.Timeout | null = null
@@ -58,39 +49,40 @@ export class Gate {
   }
 
   /**
-   * Takes a place for a query: the place at once when one is free (no promise, no timer), else
-   * a promise of one, rejected after the timeout.
+   * Takes a place for a query: `undefined` at once when one is free (no promise, no timer),
+   * else a promise of one, rejected after the timeout. Give it back with `leave()`.
    */
-  enter(): Place | Promise<Place> {
-    return this.#waiters.length === 0 && this.#admits(false) ? this.#take(false) : this.#wait(false)
+  enter(): Promise<void> | undefined {
+    if (this.#waiters.length === 0 && this.#admits(false)) {
+      this.#take(false)
+      return undefined
+    }
+    return this.#wait(false)
   }
 
-  /** Gives a place back; waiters get it in FIFO order. */
-  leave(place: Place): void {
+  /** Gives a query's place back (a transaction's with `leave(true)`); waiters get it in FIFO order. */
+  leave(exclusive = false): void {
     this.#held--
-    if (place.exclusive) this.#exclusive--
-    else {
-      if (place.prev === null) this.#oldest = place.next
-      else place.prev.next = place.next
-      if (place.next === null) this.#newest = place.prev
-      else place.next.prev = place.prev
-    }
+    if (exclusive) this.#exclusive--
+    else this.#progress = performance.now()
     let waiter = this.#waiters[0]
     while (waiter !== undefined && this.#admits(waiter.exclusive)) {
       this.#waiters.shift()
-      waiter.resolve(this.#take(waiter.exclusive))
+      this.#take(waiter.exclusive)
+      waiter.resolve()
       waiter = this.#waiters[0]
     }
   }
 
   /** Takes a connection for itself (a transaction) and answers the function that gives it back. */
   async acquire(): Promise<() => void> {
-    const place = this.#waiters.length === 0 && this.#admits(true) ? this.#take(true) : await this.#wait(true)
+    if (this.#waiters.length === 0 && this.#admits(true)) this.#take(true)
+    else await this.#wait(true)
     let released = false
     return () => {
       if (released) return
       released = true
-      this.leave(place)
+      this.leave(true)
     }
   }
 
@@ -112,24 +104,18 @@ export class Gate {
     return (
       shared > 0 &&
       queries < shared * this.#pipeline &&
-      (this.#oldest === null || performance.now() - this.#oldest.start < this.#stall)
+      (queries === 0 || performance.now() - this.#progress < this.#stall)
     )
   }
 
-  #take(exclusive: boolean): Place {
+  #take(exclusive: boolean): void {
+    // Progress is counted from when queries start to be in flight, not from an old completion.
+    if (!exclusive && this.#held === this.#exclusive) this.#progress = performance.now()
     this.#held++
-    if (exclusive) {
-      this.#exclusive++
-      return { exclusive, start: 0, prev: null, next: null }
-    }
-    const place: Place = { exclusive, start: performance.now(), prev: this.#newest, next: null }
-    if (this.#newest === null) this.#oldest = place
-    else this.#newest.next = place
-    this.#newest = place
-    return place
+    if (exclusive) this.#exclusive++
   }
 
-  #wait(exclusive: boolean): Promise<Place> {
+  #wait(exclusive: boolean): Promise<void> {
     return new Promise((resolve, reject) => {
       this.#waiters.push({ exclusive, resolve, reject, deadline: performance.now() + this.#timeout })
       this.#timer ??= setTimeout(this.#expire, this.#timeout)

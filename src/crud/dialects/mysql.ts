@@ -40,7 +40,7 @@ export async function openMysql(url: string, pool: PoolSettings): Promise<Databa
     supportsReturning: false,
     readRows: async (text, values) => {
       const entered = gate.enter()
-      const place = entered instanceof Promise ? await entered : entered
+      if (entered !== undefined) await entered
       try {
         const [rows] = await client.query(
           { sql: text, rowsAsArray: true, typeCast: datesAsText },
@@ -48,7 +48,7 @@ export async function openMysql(url: string, pool: PoolSettings): Promise<Databa
         )
         return rows as unknown[][]
       } finally {
-        gate.leave(place)
+        gate.leave()
       }
     },
     close: () => client.end(),
