@@ -35,6 +35,9 @@ const PAGE = '/api/v1/members?page=3&results_per_page=20'
 const ONE = '/api/v1/members/42'
 const FILTERED =
   '/api/v1/members?page=3&results_per_page=20&email[like]=%25@example.com&id[gte]=10&last_name[ne]=x&sort=-id'
+// Three conditions and a sort that cost PostgreSQL about what the page costs (an id range and an
+// inequality, no leading-wildcard LIKE), so the ratio to the page is saker's own filter work.
+const INDEXED = '/api/v1/members?page=3&results_per_page=20&id[gte]=10&id[lte]=9000&last_name[ne]=x&sort=-id'
 
 // The filter bar compares saker's page and filtered list at one offered load, below what
 // PostgreSQL can serve of the filtered query (about 1,000 req/s here): under wrk's closed loop the
@@ -51,7 +54,12 @@ function pinPostgres(cpus) {
 const DRF_PACKAGES = 'gunicorn python3-djangorestframework python3-psycopg2'
 
 const ALL_PEERS = [
-  { id: 'saker', label: 'saker', args: ['bench/apps/saker-crud.mjs'], endpoints: [PAGE, ONE, FILTERED] },
+  {
+    id: 'saker',
+    label: 'saker',
+    args: ['bench/apps/saker-crud.mjs'],
+    endpoints: [PAGE, ONE, FILTERED, INDEXED],
+  },
   { id: 'fastify', label: 'Fastify', args: ['bench/apps/fastify-crud.mjs'], endpoints: [PAGE, ONE] },
   {
     id: 'drf',
@@ -153,6 +161,8 @@ async function validate(port, path) {
       (body.num_results !== 10_000 || body.total_pages !== 500 || body.objects[0].id !== 41)
     )
       problems.push(`plain page: ${body.num_results} results, first id ${body.objects?.[0]?.id}`)
+    if (path === INDEXED && !(body.objects[0].id === 8_960 && body.num_results === 8_991))
+      problems.push(`indexed filter: ${body.num_results} results, first id ${body.objects[0].id}`)
     if (path === FILTERED && !(body.objects[0].id > body.objects[1].id && body.num_results === 9_991))
       problems.push(
         `filtered page: ${body.num_results} results, ids ${body.objects[0].id},${body.objects[1].id}`,
@@ -231,7 +241,8 @@ const fixedSpread = (runs) => {
 }
 const pct = (r) => `${(r * 100).toFixed(1)}%`
 
-const label = (path) => (path === ONE ? '/:id' : path === FILTERED ? 'filtered' : 'page')
+const label = (path) =>
+  path === ONE ? '/:id' : path === FILTERED ? 'filtered' : path === INDEXED ? 'filtered (indexed)' : 'page'
 
 async function main() {
   const opts = options()
@@ -287,6 +298,10 @@ async function main() {
       reqPerCpuS: ratio(cells.saker[FILTERED].reqPerCpuS, cells.saker[PAGE].reqPerCpuS),
       atFixedRate: ratio(fixedMedian(fixed[FILTERED]), fixedMedian(fixed[PAGE])),
     },
+    sakerIndexedOverPlain: {
+      rps: ratio(cells.saker[INDEXED].medianRps, cells.saker[PAGE].medianRps),
+      reqPerCpuS: ratio(cells.saker[INDEXED].reqPerCpuS, cells.saker[PAGE].reqPerCpuS),
+    },
   }
 
   const x = (r) => (r == null ? '—' : `${r.toFixed(2)}×`)
@@ -318,11 +333,14 @@ async function main() {
       ONE +
       '`, filtered = `' +
       FILTERED +
-      '` (saker only).',
+      '`, filtered (indexed) = `' +
+      INDEXED +
+      '` (both saker only).',
     '',
     ...lines,
     '',
     `saker filtered ÷ saker page: req/s ${x(f.rps)}, req/CPU-s ${x(f.reqPerCpuS)}`,
+    `saker filtered (indexed) ÷ saker page: req/s ${x(ratios.sakerIndexedOverPlain.rps)}, req/CPU-s ${x(ratios.sakerIndexedOverPlain.reqPerCpuS)}`,
     ratios.sakerOverDrf === null
       ? 'DRF: not run (not installed)'
       : `saker ÷ DRF in req/CPU-s: page ${x(ratios.sakerOverDrf.page.reqPerCpuS)}, /:id ${x(ratios.sakerOverDrf['/:id'].reqPerCpuS)}` +
