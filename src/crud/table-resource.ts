@@ -21,11 +21,37 @@ import { ReadStatement } from './read-statement.ts'
 import { listedRowOf, type TableModel } from './schemas.ts'
 
 /** The reads of one list query shape. */
-interface ListPlan {
-  page: ReadStatement
+/**
+ * The reads of one list query shape, each compiled when first needed: a shape listed without a
+ * count never builds one, and a scoped request builds only what it runs.
+ */
+class ListPlan {
+  #page: ReadStatement | undefined
+  #counted: ReadStatement | undefined
+  #count: ReadStatement | undefined
+  readonly #compilePage: (withTotal: boolean) => ReadStatement
+  readonly #compileCount: () => ReadStatement
+
+  constructor(compilePage: (withTotal: boolean) => ReadStatement, compileCount: () => ReadStatement) {
+    this.#compilePage = compilePage
+    this.#compileCount = compileCount
+  }
+
+  get page(): ReadStatement {
+    this.#page ??= this.#compilePage(false)
+    return this.#page
+  }
+
   /** The page with the count as one more column (`runCounted`). */
-  counted: ReadStatement
-  count: ReadStatement
+  get counted(): ReadStatement {
+    this.#counted ??= this.#compilePage(true)
+    return this.#counted
+  }
+
+  get count(): ReadStatement {
+    this.#count ??= this.#compileCount()
+    return this.#count
+  }
 }
 
 /** The key of the count column of a counted page (never a row key: it is not decoded). */
@@ -321,31 +347,21 @@ export class CrudResource {
     const pageWhere =
       pageFilters === filters ? where : and(compileFilters(pageFilters, this.#catalog, dialect), scope)
     const order = compileOrder(keys, this.#catalog, dialect)
-    const limit = sql.placeholder(String(limitSlot))
-    const offset = sql.placeholder(String(limitSlot + 1))
     const counted = { total: count() }
-    const countQuery = drizzle.select(counted).from(table).where(where)
-    const page = drizzle
-      .select(selection)
-      .from(table)
-      .where(pageWhere)
-      .orderBy(...order)
-      .limit(limit)
-      .offset(offset)
-    // The count rides on each row of the page as a scalar subquery, which the database runs once.
-    const withTotal = { ...selection, [TOTAL]: sql`(${countQuery})` }
-    const pageCounted = drizzle
-      .select(withTotal)
-      .from(table)
-      .where(pageWhere)
-      .orderBy(...order)
-      .limit(limit)
-      .offset(offset)
-    return {
-      page: new ReadStatement(this.#db, page, selection),
-      counted: new ReadStatement(this.#db, pageCounted, selection),
-      count: new ReadStatement(this.#db, countQuery, counted),
+    const countQuery = () => drizzle.select(counted).from(table).where(where)
+    const compilePage = (withTotal: boolean) => {
+      // The count rides on each row of the page as a scalar subquery, which the database runs once.
+      const fields = withTotal ? { ...selection, [TOTAL]: sql`(${countQuery()})` } : selection
+      const page = drizzle
+        .select(fields)
+        .from(table)
+        .where(pageWhere)
+        .orderBy(...order)
+        .limit(sql.placeholder(String(limitSlot)))
+        .offset(sql.placeholder(String(limitSlot + 1)))
+      return new ReadStatement(this.#db, page, selection)
     }
+    return new ListPlan(compilePage, () => new ReadStatement(this.#db, countQuery(), counted))
   }
 
   /** The rows the list's filters match (and its scope): counted, or the planner's estimate when `estimate`. */
