@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { get } from './lib/check.mjs'
 import { fixedRate } from './lib/fixed-rate.mjs'
+import { pinPostgres } from './lib/postgres.mjs'
 import { median, round, summarize } from './lib/report.mjs'
 import {
   CLK_TCK,
@@ -43,13 +44,13 @@ const INDEXED = '/api/v1/members?page=3&results_per_page=20&id[gte]=10&id[lte]=9
 // PostgreSQL can serve of the filtered query (about 1,000 req/s here): under wrk's closed loop the
 // slower query would also mean fewer requests per driver write, which is not the server's cost.
 const FIXED_RATE = 300
-
-/** The PostgreSQL processes' CPU affinity, for the run: `taskset` on each (backends fork from the postmaster). */
-function pinPostgres(cpus) {
-  const pids = spawnSync('pgrep', ['-x', 'postgres'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean)
-  for (const pid of pids) spawnSync('taskset', ['-a', '-p', '-c', cpus, pid])
-  return pids.length
-}
+// saker and Fastify are also compared at one offered load per endpoint: the page is capped by
+// PostgreSQL (about 2,000 req/s here), so under wrk's closed loop a server's CPU per request
+// depends on how many requests each wake-up batches, which follows the database, not the server.
+const PAGE_RATE = 1200
+const ONE_RATE = 6000
+/** A fixed-rate measurement's key: the endpoint's label and the rate. */
+const at = (path, rate) => `${label(path)} @ ${rate}`
 
 const DRF_PACKAGES = 'gunicorn python3-djangorestframework python3-psycopg2'
 
@@ -59,8 +60,23 @@ const ALL_PEERS = [
     label: 'saker',
     args: ['bench/apps/saker-crud.mjs'],
     endpoints: [PAGE, ONE, FILTERED, INDEXED],
+    fixed: [
+      [PAGE, FIXED_RATE],
+      [FILTERED, FIXED_RATE],
+      [PAGE, PAGE_RATE],
+      [ONE, ONE_RATE],
+    ],
   },
-  { id: 'fastify', label: 'Fastify', args: ['bench/apps/fastify-crud.mjs'], endpoints: [PAGE, ONE] },
+  {
+    id: 'fastify',
+    label: 'Fastify',
+    args: ['bench/apps/fastify-crud.mjs'],
+    endpoints: [PAGE, ONE],
+    fixed: [
+      [PAGE, PAGE_RATE],
+      [ONE, ONE_RATE],
+    ],
+  },
   {
     id: 'drf',
     label: 'DRF',
@@ -190,11 +206,11 @@ async function measure(server, url, seconds) {
   }
 }
 
-/** Server CPU per request at FIXED_RATE req/s (autocannon, constant rate). */
-async function measureFixed(server, url, seconds) {
+/** Server CPU per request at `rate` req/s (autocannon, constant rate). */
+async function measureFixed(server, url, rate, seconds) {
   const pid = server.child.pid
   const srv0 = procJiffies(pid)
-  const r = await fixedRate(url, FIXED_RATE, seconds)
+  const r = await fixedRate(url, rate, seconds)
   const jiffies = procJiffies(pid) - srv0
   return { ...r, reqPerCpuS: jiffies > 0 ? round(r.requests / (jiffies / CLK_TCK), 0) : null }
 }
@@ -217,12 +233,11 @@ async function runPeer(peer, roundNo, opts, rounds, fixed) {
           `  other ${m.otherCpuPct}%${bad ? `  ⚠ ${bad} errors` : ''}`,
       )
     }
-    if (peer.id !== 'saker') return
-    for (const path of [PAGE, FILTERED]) {
-      const m = await measureFixed(server, `http://127.0.0.1:${port}${path}`, opts.duration)
-      fixed[path].push(m)
+    for (const [path, rate] of peer.fixed ?? []) {
+      const m = await measureFixed(server, `http://127.0.0.1:${port}${path}`, rate, opts.duration)
+      ;(fixed[peer.id][at(path, rate)] ??= []).push(m)
       log(
-        `  ${peer.label.padEnd(8)} ${label(path).padEnd(9)} at ${FIXED_RATE} req/s: ${m.requests} requests, ` +
+        `  ${peer.label.padEnd(8)} ${label(path).padEnd(9)} at ${rate} req/s: ${m.requests} requests, ` +
           `${m.reqPerCpuS?.toLocaleString('en-US')} req/CPU-s  p99 ${m.p99Ms} ms${m.non2xx + m.errors ? `  ⚠ ${m.non2xx + m.errors} errors` : ''}`,
       )
     }
@@ -249,8 +264,7 @@ async function main() {
   if (os.availableParallelism() < 2) throw new Error('needs 2 CPUs')
   setupTable()
   PEERS = availablePeers()
-  const pinned = pinPostgres('0')
-  process.on('exit', () => pinPostgres(`0-${os.availableParallelism() - 1}`))
+  const pinned = pinPostgres()
   log(pinned ? `PostgreSQL: ${pinned} processes pinned to CPU 0` : 'PostgreSQL: no local process to pin')
   log('building saker: npm run build')
   const b = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8' })
@@ -260,7 +274,7 @@ async function main() {
   const state = Object.fromEntries(
     PEERS.map((p) => [p.id, Object.fromEntries(p.endpoints.map((e) => [e, []]))]),
   )
-  const fixed = { [PAGE]: [], [FILTERED]: [] }
+  const fixed = Object.fromEntries(PEERS.map((p) => [p.id, {}]))
   for (let r = 0; r < opts.rounds; r++) {
     const order = r % 2 ? [...PEERS].reverse() : PEERS
     log(`round ${r + 1}/${opts.rounds}: ${order.map((p) => p.label).join(' → ')}`)
@@ -296,8 +310,21 @@ async function main() {
     sakerFilteredOverPlain: {
       rps: ratio(cells.saker[FILTERED].medianRps, cells.saker[PAGE].medianRps),
       reqPerCpuS: ratio(cells.saker[FILTERED].reqPerCpuS, cells.saker[PAGE].reqPerCpuS),
-      atFixedRate: ratio(fixedMedian(fixed[FILTERED]), fixedMedian(fixed[PAGE])),
+      atFixedRate: ratio(
+        fixedMedian(fixed.saker[at(FILTERED, FIXED_RATE)]),
+        fixedMedian(fixed.saker[at(PAGE, FIXED_RATE)]),
+      ),
     },
+    // The well-posed comparison: the same offered load to both, server CPU per request.
+    sakerOverFastifyAtFixedRate: Object.fromEntries(
+      [
+        [PAGE, PAGE_RATE],
+        [ONE, ONE_RATE],
+      ].map(([path, rate]) => [
+        at(path, rate),
+        ratio(fixedMedian(fixed.saker[at(path, rate)]), fixedMedian(fixed.fastify[at(path, rate)])),
+      ]),
+    ),
     sakerIndexedOverPlain: {
       rps: ratio(cells.saker[INDEXED].medianRps, cells.saker[PAGE].medianRps),
       reqPerCpuS: ratio(cells.saker[INDEXED].reqPerCpuS, cells.saker[PAGE].reqPerCpuS),
@@ -345,9 +372,20 @@ async function main() {
       ? 'DRF: not run (not installed)'
       : `saker ÷ DRF in req/CPU-s: page ${x(ratios.sakerOverDrf.page.reqPerCpuS)}, /:id ${x(ratios.sakerOverDrf['/:id'].reqPerCpuS)}` +
         ` (req/s: ${x(ratios.sakerOverDrf.page.rps)}, ${x(ratios.sakerOverDrf['/:id'].rps)})`,
-    `saker at a constant ${FIXED_RATE} req/s (autocannon on CPU 0): page ${int(fixedMedian(fixed[PAGE]))} req/CPU-s, ` +
-      `filtered ${int(fixedMedian(fixed[FILTERED]))} req/CPU-s, filtered ÷ page ${x(f.atFixedRate)} ` +
-      `(spreads ${pct(fixedSpread(fixed[PAGE]))}, ${pct(fixedSpread(fixed[FILTERED]))})`,
+    `saker at a constant ${FIXED_RATE} req/s (autocannon on CPU 0): page ${int(fixedMedian(fixed.saker[at(PAGE, FIXED_RATE)]))} req/CPU-s, ` +
+      `filtered ${int(fixedMedian(fixed.saker[at(FILTERED, FIXED_RATE)]))} req/CPU-s, filtered ÷ page ${x(f.atFixedRate)} ` +
+      `(spreads ${pct(fixedSpread(fixed.saker[at(PAGE, FIXED_RATE)]))}, ${pct(fixedSpread(fixed.saker[at(FILTERED, FIXED_RATE)]))})`,
+    '',
+    'At one offered load (autocannon, constant rate, on CPU 0), server req/CPU-s:',
+    '',
+    '| endpoint | saker | spread | Fastify | spread | saker ÷ Fastify |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    ...Object.entries(ratios.sakerOverFastifyAtFixedRate).map(
+      ([key, r]) =>
+        `| ${key} req/s | ${int(fixedMedian(fixed.saker[key]))} | ${pct(fixedSpread(fixed.saker[key]))} | ` +
+        `${int(fixedMedian(fixed.fastify[key]))} | ${pct(fixedSpread(fixed.fastify[key]))} | ${x(r)} |`,
+    ),
+    '',
   ]
   const maxOther = Math.max(...PEERS.flatMap((p) => Object.values(cells[p.id]).map((c) => c.maxOtherCpuPct)))
   out.push(`largest CPU share used by others (PostgreSQL included) on either core: ${maxOther}%`)
@@ -356,7 +394,7 @@ async function main() {
   const file = join(dir, `crud-${started.slice(0, 19).replaceAll(':', '-')}Z.json`)
   writeFileSync(
     file,
-    `${JSON.stringify({ date: started, quick: opts.quick, protocol: { ...opts, warmupS: WARMUP_S, fixedRate: FIXED_RATE }, node: process.version, cells, fixed, ratios }, null, 2)}\n`,
+    `${JSON.stringify({ date: started, quick: opts.quick, protocol: { ...opts, warmupS: WARMUP_S, fixedRate: FIXED_RATE, pageRate: PAGE_RATE, oneRate: ONE_RATE }, node: process.version, cells, fixed, ratios }, null, 2)}\n`,
   )
   out.push('', `results: ${join('bench', 'results', file.split('/').pop())}`)
   process.stdout.write(`${out.join('\n')}\n`)

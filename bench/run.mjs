@@ -4,13 +4,15 @@
 // saker runs from its compiled build (`npm run build` into dist/, done at the start of every run).
 // Usage: node bench/run.mjs [--quick] [--rounds N] [--duration S] [--only saker,node]
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { validate } from './lib/check.mjs'
-import { markdown, round, summarize } from './lib/report.mjs'
+import { barChart } from './lib/chart.mjs'
+import { checkFortunes, checkJson, checkWorld, checkWorlds, validate } from './lib/check.mjs'
+import { pinPostgres } from './lib/postgres.mjs'
+import { markdown, median, round, summarize } from './lib/report.mjs'
 import {
   CLK_TCK,
   cpuTimes,
@@ -26,32 +28,138 @@ import {
 import { killWrk, wrk, wrkVersion } from './lib/wrk.mjs'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
-const WARMUP_S = 3
-const READY_TIMEOUT_MS = 5_000 // every peer is plain JS on plain node: listening takes well under 1 s
+const READY_TIMEOUT_MS = 15_000 // Node peers listen well under 1 s; Django takes a few
 const BUILD_TIMEOUT_MS = 180_000
 const BUSY_PCT = 5 // other load on the server's core above this marks a measurement as disturbed
 
 const PLAINTEXT = { path: '/plaintext', type: 'text/plain', body: 'Hello, World!' }
-const JSON_EP = { path: '/json', type: 'application/json', body: '{"message":"Hello, World!"}' }
+// JSON bodies are compared as values: Python's encoders put a space after the colon.
+const JSON_EP = { path: '/json', type: 'application/json', check: checkJson({ message: 'Hello, World!' }) }
 const MW = { path: '/mw?name=bench', type: 'application/json', body: '{"message":"Hello, bench!"}' }
 // The /mw query must really be validated, or the /mw figure would flatter saker.
 const MW_INVALID = { path: `/mw?name=${'x'.repeat(21)}`, rejects: true }
+// TechEmpower's database tests, on the local PostgreSQL (`npm run techempower:setup` makes the tables).
+const JSON_TYPE = 'application/json'
+const DB = { path: '/db', type: JSON_TYPE, check: checkWorld, database: true }
+const QUERIES = { path: '/queries?queries=20', type: JSON_TYPE, check: checkWorlds(20), database: true }
+const FORTUNES = { path: '/fortunes', type: 'text/html', check: checkFortunes, database: true }
+const UPDATES = { path: '/updates?queries=20', type: JSON_TYPE, check: checkWorlds(20), database: true }
+const DATABASE_TESTS = [DB, QUERIES, FORTUNES, UPDATES]
 
 // Display order. `checks` run once per server start; `endpoints` are loaded with wrk.
 const PEERS = [
-  { id: 'node', label: 'node:http', args: ['bench/apps/raw-node.mjs'] },
+  {
+    id: 'node',
+    label: 'node:http',
+    args: ['bench/apps/raw-node.mjs'],
+    endpoints: [PLAINTEXT, JSON_EP, ...DATABASE_TESTS],
+  },
   {
     id: 'saker',
     label: 'saker',
-    args: ['bench/apps/saker.mjs'], // imports 'saker', i.e. dist/ (see build())
+    // examples/techempower compiled to bench/.build, importing 'saker', i.e. dist/ (see build())
+    args: ['bench/apps/saker.mjs'],
     build: true,
-    endpoints: [PLAINTEXT, JSON_EP, MW],
+    endpoints: [PLAINTEXT, JSON_EP, MW, ...DATABASE_TESTS],
     checks: [MW_INVALID],
   },
-  { id: 'fastify', label: 'fastify', args: ['bench/apps/fastify.mjs'] },
+  {
+    id: 'fastify',
+    label: 'fastify',
+    args: ['bench/apps/fastify.mjs'],
+    endpoints: [PLAINTEXT, JSON_EP, ...DATABASE_TESTS],
+  },
   { id: 'express', label: 'express', args: ['bench/apps/express.mjs'] },
   { id: 'hono', label: 'hono', args: ['bench/apps/hono.mjs'] },
+  ...pythonPeers(),
 ].map((p) => ({ endpoints: [PLAINTEXT, JSON_EP], checks: [], ...p }))
+
+/**
+ * The seeds' Python frameworks, from Debian's packages, one process each: WSGI apps under
+ * gunicorn with one sync worker, ASGI apps under uvicorn, Tornado on its own server. A peer
+ * that is not installed is skipped with the command that installs it.
+ */
+function pythonPeers() {
+  const python = (modules) => () =>
+    spawnSync('/usr/bin/python3', ['-c', `import ${modules}`], { stdio: 'ignore' }).status === 0
+  const gunicorn = (dir, app) => (port) => [
+    '/usr/bin/gunicorn',
+    '--chdir',
+    dir,
+    '-w',
+    '1',
+    '-b',
+    `127.0.0.1:${port}`,
+    app,
+  ]
+  const uvicorn = (app) => (port) => [
+    '/usr/bin/python3',
+    '-m',
+    'uvicorn',
+    '--app-dir',
+    'bench/apps/python',
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--log-level',
+    'warning',
+    '--no-access-log',
+    app,
+  ]
+  const withGunicorn = (modules) => () => existsSync('/usr/bin/gunicorn') && python(modules)()
+  return [
+    {
+      id: 'starlette',
+      label: 'starlette',
+      command: uvicorn('starlette_app:app'),
+      available: python('starlette, uvicorn'),
+      install: 'apt-get install -y python3-starlette uvicorn python3-uvloop python3-httptools',
+    },
+    {
+      id: 'fastapi',
+      label: 'fastapi',
+      command: uvicorn('fastapi_app:app'),
+      available: python('fastapi, uvicorn'),
+      install: 'apt-get install -y python3-fastapi uvicorn python3-uvloop python3-httptools',
+    },
+    {
+      id: 'falcon',
+      label: 'falcon',
+      command: gunicorn('bench/apps/python', 'falcon_app:application'),
+      available: withGunicorn('falcon'),
+      install: 'apt-get install -y python3-falcon gunicorn',
+    },
+    {
+      id: 'bottle',
+      label: 'bottle',
+      command: gunicorn('bench/apps/python', 'bottle_app:application'),
+      available: withGunicorn('bottle'),
+      install: 'apt-get install -y python3-bottle gunicorn',
+    },
+    {
+      id: 'flask',
+      label: 'flask',
+      command: gunicorn('bench/apps/python', 'flask_app:application'),
+      available: withGunicorn('flask'),
+      install: 'apt-get install -y python3-flask gunicorn',
+    },
+    {
+      id: 'tornado',
+      label: 'tornado',
+      command: (port) => ['/usr/bin/python3', 'bench/apps/python/tornado_app.py', String(port)],
+      available: python('tornado'),
+      install: 'apt-get install -y python3-tornado',
+    },
+    {
+      id: 'drf',
+      label: 'django+drf',
+      command: gunicorn('bench/apps/drf', 'app:application'),
+      available: withGunicorn('rest_framework, psycopg2'),
+      install: 'apt-get install -y python3-djangorestframework python3-psycopg2 gunicorn',
+    },
+  ]
+}
 
 const log = (msg) => process.stderr.write(`${msg}\n`)
 const ratio = (a, b) => (a == null || !b ? null : round(a / b, 3))
@@ -68,12 +176,14 @@ function options() {
   })
   if (values.help) {
     log(
-      'usage: node bench/run.mjs [--quick] [--rounds N] [--duration S] [--only node,saker,fastify,express,hono]',
+      `usage: node bench/run.mjs [--quick] [--rounds N] [--duration S] [--only ${PEERS.map((p) => p.id).join(',')}]`,
     )
     process.exit(0)
   }
-  const rounds = Number(values.rounds ?? (values.quick ? 3 : 5))
-  const duration = Number(values.duration ?? (values.quick ? 3 : 10))
+  // --quick (under 5 minutes with every peer): 2 rounds × 2 s after 1 s of warm-up.
+  const rounds = Number(values.rounds ?? (values.quick ? 2 : 5))
+  const duration = Number(values.duration ?? (values.quick ? 2 : 10))
+  const warmup = values.quick ? 1 : 3
   if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a positive integer`)
   if (!Number.isInteger(duration) || duration < 1) throw new Error(`--duration must be a positive integer`)
   let peers = PEERS
@@ -84,7 +194,11 @@ function options() {
       throw new Error(`--only: unknown ${unknown.join(', ')} (known: ${PEERS.map((p) => p.id)})`)
     peers = PEERS.filter((p) => wanted.includes(p.id))
   }
-  return { quick: values.quick, rounds, duration, peers }
+  // A peer that cannot run here is skipped, saying how to install it; the others still run.
+  const skipped = peers.filter((p) => p.available !== undefined && !p.available())
+  for (const p of skipped) log(`${p.label}: skipped, not installed (${p.install})`)
+  peers = peers.filter((p) => !skipped.includes(p))
+  return { quick: values.quick, rounds, duration, warmup, peers, skipped }
 }
 
 function preflight() {
@@ -128,14 +242,18 @@ function versions() {
  * users run rather than a tsx transform. Returns null, or the error message and build output.
  */
 function build() {
-  log('building saker: npm run build')
-  const r = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8', timeout: BUILD_TIMEOUT_MS })
+  log('building saker: npm run build, then examples/techempower into bench/.build')
+  let r = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8', timeout: BUILD_TIMEOUT_MS })
+  if (r.status === 0) {
+    const tsc = join(ROOT, 'node_modules', '.bin', 'tsc')
+    r = spawnSync(tsc, ['-p', 'bench/tsconfig.techempower.json'], { cwd: ROOT, encoding: 'utf8' })
+  }
   if (r.status === 0) return null
   const output = `${r.stdout ?? ''}${r.stderr ?? ''}`.trim().slice(-4000)
   log(output.replace(/^/gm, '  | '))
   const cause = r.error?.message ?? output.split('\n').find((l) => /error/i.test(l))
   const code = r.status ?? r.signal ?? r.error?.code
-  return { error: `npm run build failed (exit ${code})${cause ? ` — ${cause.trim()}` : ''}`, output }
+  return { error: `the build failed (exit ${code})${cause ? ` — ${cause.trim()}` : ''}`, output }
 }
 
 /**
@@ -191,6 +309,12 @@ function targets(frameworks, mw) {
   vs('/json saker ≥ 1.00× node:http', sk?.['/json'], node?.['/json'], 1)
   vs('/json saker ≥ 1.05× fastify', sk?.['/json'], fastify?.['/json'], 1.05)
   vs('/plaintext saker ≥ 0.97× node:http', sk?.['/plaintext'], node?.['/plaintext'], 0.97)
+  // The database tests' bars are judged by req/CPU-s: PostgreSQL shares the machine and caps req/s.
+  for (const ep of DATABASE_TESTS)
+    vs(`${ep.path} saker ≥ 1.05× fastify (by req/CPU-s)`, sk?.[ep.path], fastify?.[ep.path], 1.05)
+  vs('/json saker ≥ 1.4× starlette', sk?.['/json'], ok('starlette')?.['/json'], 1.4)
+  vs('/json saker ≥ 4× falcon', sk?.['/json'], ok('falcon')?.['/json'], 4)
+  vs('/json saker ≥ 10× django+drf', sk?.['/json'], ok('drf')?.['/json'], 10)
   if (sk && mw) {
     // Stated as a ratio /mw ÷ /json ≥ 1/1.1, i.e. a cost of at most 10%.
     list.push({
@@ -209,13 +333,17 @@ function targets(frameworks, mw) {
 /** One (framework, round): fresh server, validate, then warm-up + measured wrk per endpoint. */
 async function runPeer(peer, roundNo, position, opts, state) {
   const port = await freePort()
-  const server = startServer({ args: peer.args, cwd: ROOT, port })
+  const started = performance.now()
+  const server = startServer({ args: peer.args, command: peer.command?.(port), cwd: ROOT, port })
   try {
     await waitReady(server, READY_TIMEOUT_MS)
+    // From the spawn to the first answer (polled every 20 ms), and the RSS before any load.
+    state.startupMs.push(Math.round(performance.now() - started))
+    state.idleRssMb.push(round((memory(server.child.pid)?.rssKb ?? Number.NaN) / 1024, 1))
     for (const ep of [...peer.endpoints, ...peer.checks]) await validate(port, ep)
     for (const ep of peer.endpoints) {
       const url = `http://127.0.0.1:${port}${ep.path}`
-      await wrk(url, WARMUP_S) // not recorded: JIT, caches and connection setup
+      await wrk(url, opts.warmup) // not recorded: JIT, caches and connection setup
       const { r, mem, cpu, otherCpuPct } = await measure(server, url, opts.duration)
       state.rounds[ep.path].push({ round: roundNo, position, ...r, ...mem, ...cpu, otherCpuPct })
       const errs = r.non2xx + Object.values(r.socket_errors).reduce((a, b) => a + b, 0)
@@ -248,7 +376,7 @@ async function main() {
   const { peers } = opts
 
   // Hard upper bound on the whole run, generous against the planned time.
-  const perServer = (p) => 2 + p.endpoints.length * (WARMUP_S + opts.duration + 0.5)
+  const perServer = (p) => 2 + p.endpoints.length * (opts.warmup + opts.duration + 0.5)
   const planned = opts.rounds * peers.reduce((s, p) => s + perServer(p), 0)
   setTimeout(
     () => {
@@ -259,13 +387,19 @@ async function main() {
   ).unref()
   log(
     `saker bench: ${peers.map((p) => p.label).join(', ')}; ${opts.rounds} rounds × ${opts.duration} s ` +
-      `(+${WARMUP_S} s warm-up) per endpoint, ~${Math.ceil(planned / 60)} min`,
+      `(+${opts.warmup} s warm-up) per endpoint, ~${Math.ceil(planned / 60)} min`,
   )
 
   const state = Object.fromEntries(
     peers.map((p) => [
       p.id,
-      { error: null, output: null, rounds: Object.fromEntries(p.endpoints.map((e) => [e.path, []])) },
+      {
+        error: null,
+        output: null,
+        startupMs: [],
+        idleRssMb: [],
+        rounds: Object.fromEntries(p.endpoints.map((e) => [e.path, []])),
+      },
     ]),
   )
   // A failed build fails only the peers that need it; the others are still measured.
@@ -275,6 +409,17 @@ async function main() {
       Object.assign(state[p.id], failed)
       log(`✗ ${p.label} FAILED: ${failed.error}`)
     }
+  }
+  if (peers.some((p) => p.endpoints.some((e) => e.database))) {
+    log('TechEmpower tables: npm run techempower:setup')
+    const setup = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', '--conditions=saker-source', 'examples/techempower/setup.ts'],
+      { cwd: ROOT, encoding: 'utf8' },
+    )
+    if (setup.status !== 0) throw new Error(`TechEmpower setup failed (is PostgreSQL up?):\n${setup.stderr}`)
+    const pinned = pinPostgres()
+    log(pinned ? `PostgreSQL: ${pinned} processes pinned to CPU 0` : 'PostgreSQL: no local process to pin')
   }
   for (let r = 0; r < opts.rounds; r++) {
     const shift = r % peers.length // rotate who goes first, so no peer always runs on a cold/hot machine
@@ -295,6 +440,8 @@ async function main() {
     frameworks[p.id] = { label: p.label, status: s.error ? 'failed' : 'ok', error: s.error, endpoints }
     const rss = Object.values(endpoints).map((c) => c.peakRssMb)
     if (rss.length) frameworks[p.id].peakRssMb = Math.max(...rss) // VmRSS after load, max over rounds
+    if (s.startupMs.length) frameworks[p.id].startupMs = median(s.startupMs)
+    if (s.idleRssMb.length) frameworks[p.id].idleRssMb = round(median(s.idleRssMb), 1)
     if (s.output) frameworks[p.id].output = s.output // server's stdout/stderr tail, for diagnosis
   }
   const node = frameworks.node?.status === 'ok' ? frameworks.node.endpoints : null
@@ -322,7 +469,7 @@ async function main() {
     protocol: {
       rounds: opts.rounds,
       durationS: opts.duration,
-      warmupS: WARMUP_S,
+      warmupS: opts.warmup,
       wrk: '-t1 -c64 --timeout 5s --latency -s bench/report.lua',
       wrkCpu: 0,
       serverCpu: 1,
@@ -340,6 +487,7 @@ async function main() {
       loadavgAtStart: os.loadavg(),
     },
     versions: versions(),
+    skipped: opts.skipped.map((p) => ({ id: p.id, label: p.label, install: p.install })),
     frameworks,
     sakerMwOverJson: mwOverJson ?? null,
     targets: targets(frameworks, mwOverJson),
@@ -350,6 +498,24 @@ async function main() {
   const file = join(dir, `${stamp}Z.json`)
   writeFileSync(`${file}.tmp`, `${JSON.stringify(results, null, 2)}\n`)
   renameSync(`${file}.tmp`, file) // never leave a half-written results file
+  // The chart of this run, and bench/chart.svg (the one bench/README.md shows) unless --quick.
+  const paths = [...new Set(peers.flatMap((p) => p.endpoints.map((e) => e.path)))]
+  const chart = barChart(
+    `saker bench ${results.date.slice(0, 10)}${opts.quick ? ' (quick)' : ''}: one process each, 2 cores`,
+    paths.map((path) => ({
+      endpoint: path,
+      bars: Object.entries(frameworks)
+        .filter(([, fw]) => fw.endpoints[path] !== undefined)
+        .map(([id, fw]) => ({
+          label: fw.label,
+          value: fw.endpoints[path].medianRps,
+          highlight: id === 'saker',
+        })),
+    })),
+    'req/s',
+  )
+  writeFileSync(file.replace(/\.json$/, '.svg'), chart)
+  if (!opts.quick) writeFileSync(join(ROOT, 'bench', 'chart.svg'), chart)
 
   const out = [
     '',
@@ -367,6 +533,18 @@ async function main() {
     '',
   ]
   if (sk) out.push('saker /mw (vs node:http) is compared with node:http /json.')
+  out.push(
+    '',
+    'Memory and startup (medians across rounds; RSS under load is the largest after any endpoint):',
+    '',
+    '| framework | RSS idle MB | RSS under load MB | start to first response ms |',
+    '| --- | ---: | ---: | ---: |',
+    ...Object.values(frameworks)
+      .filter((fw) => fw.status === 'ok')
+      .map(
+        (fw) => `| ${fw.label} | ${fw.idleRssMb ?? '—'} | ${fw.peakRssMb ?? '—'} | ${fw.startupMs ?? '—'} |`,
+      ),
+  )
   const verdict = (met) => (met == null ? '?' : met ? 'met' : 'NOT met')
   if (results.targets.length) {
     out.push('', 'Targets (met by req/s; the req/CPU-s figure is given alongside):')
@@ -400,6 +578,7 @@ async function main() {
       )
     if (fw.error) out.push(`FAILED ${fw.label}: ${fw.error}`)
   }
+  for (const p of opts.skipped) out.push(`skipped ${p.label}: not installed (${p.install})`)
   out.push('', `results: ${join('bench', 'results', file.split('/').pop())}`)
   process.stdout.write(`${out.join('\n')}\n`)
   return Object.values(frameworks).some((f) => f.status === 'failed') ? 1 : 0

@@ -195,6 +195,14 @@ export class Context<I extends RequestInput = RequestInput> {
     return REPLY
   }
 
+  /** Replies with an HTML document or fragment (`text/html; charset=utf-8` unless a content type is set). */
+  html(value: string, status?: number): Reply {
+    if (status !== undefined) this.statusCode = checkStatus(status)
+    this.#defaultType('text/html; charset=utf-8')
+    this.payload = { kind: 'raw', value }
+    return REPLY
+  }
+
   /** Replies with a string or bytes as they are (`application/octet-stream` unless a type is set). */
   send(value: string | Buffer, status?: number): Reply {
     if (status !== undefined) this.statusCode = checkStatus(status)

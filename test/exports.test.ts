@@ -5,11 +5,17 @@ import { test } from 'node:test'
 // The package.json `exports` map is the public API: these tests import through the package
 // name, as users do, so an export added, removed or renamed by accident fails here.
 
-test('package.json exports exactly ".", "./crud", "./testing" and "./package.json"', async () => {
+test('package.json exports exactly ".", "./cli", "./crud", "./testing" and "./package.json"', async () => {
   const manifest = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'))
   assert.equal(manifest.name, 'saker')
   assert.equal(manifest.type, 'module')
-  assert.deepEqual(Object.keys(manifest.exports).sort(), ['.', './crud', './package.json', './testing'])
+  assert.deepEqual(Object.keys(manifest.exports).sort(), [
+    '.',
+    './cli',
+    './crud',
+    './package.json',
+    './testing',
+  ])
 })
 
 test("'saker' exports exactly the public runtime API", async () => {
@@ -33,9 +39,14 @@ test("'saker' exports exactly the public runtime API", async () => {
   assert.equal(saker.ErrorCodes[422], 'VALIDATION_FAILED')
 })
 
-test("'saker/crud' exports exactly crud and connectDatabase", async () => {
+test("'saker/crud' exports exactly crud, connectDatabase and prepareRead", async () => {
   const crud = await import('saker/crud')
-  assert.deepEqual(Object.keys(crud).sort(), ['connectDatabase', 'crud'])
+  assert.deepEqual(Object.keys(crud).sort(), ['connectDatabase', 'crud', 'prepareRead'])
+})
+
+test("'saker/cli' exports exactly main, bench and formatReport", async () => {
+  const cli = await import('saker/cli')
+  assert.deepEqual(Object.keys(cli).sort(), ['bench', 'formatReport', 'main'])
 })
 
 // The core never imports saker/crud (style guide: imports flow one way).

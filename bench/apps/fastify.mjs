@@ -1,7 +1,17 @@
-// Fastify 5, idiomatic: no logger, response schema on /json (fast-json-stringify serializer).
+// Fastify 5, idiomatic: no logger, response schemas (fast-json-stringify serializers). The
+// database tests use postgres.js (bench/apps/lib/techempower-db.mjs), connected on first use.
 import Fastify from 'fastify'
+import { clampCount, fortunesPage, readWorld, readWorlds, updateWorlds } from './lib/techempower-db.mjs'
 
 const app = Fastify({ logger: false })
+
+const World = {
+  type: 'object',
+  properties: { id: { type: 'integer' }, randomNumber: { type: 'integer' } },
+  required: ['id', 'randomNumber'],
+}
+const Worlds = { type: 'array', items: World }
+const Queries = { type: 'object', properties: { queries: { type: 'string' } } }
 
 app.get('/plaintext', (_req, reply) => {
   reply.header('server', 'fastify') // strings default to text/plain
@@ -22,5 +32,25 @@ app.get(
     return { message: 'Hello, World!' }
   },
 )
+
+app.get('/db', { schema: { response: { 200: World } } }, (_req, reply) => {
+  reply.header('server', 'fastify')
+  return readWorld()
+})
+
+app.get('/queries', { schema: { querystring: Queries, response: { 200: Worlds } } }, (req, reply) => {
+  reply.header('server', 'fastify')
+  return readWorlds(clampCount(req.query.queries))
+})
+
+app.get('/updates', { schema: { querystring: Queries, response: { 200: Worlds } } }, (req, reply) => {
+  reply.header('server', 'fastify')
+  return updateWorlds(clampCount(req.query.queries))
+})
+
+app.get('/fortunes', (_req, reply) => {
+  reply.header('server', 'fastify').type('text/html; charset=utf-8')
+  return fortunesPage()
+})
 
 await app.listen({ port: Number(process.env.PORT ?? 8080), host: '127.0.0.1' })

@@ -1,22 +1,42 @@
 // Baseline: bare node:http, no framework. Every ratio in the report is relative to this.
+// The database tests use postgres.js (bench/apps/lib/techempower-db.mjs), connected on first use.
 import http from 'node:http'
+import { clampCount, fortunesPage, readWorld, readWorlds, updateWorlds } from './lib/techempower-db.mjs'
 
 const PLAIN = 'Hello, World!'
 const PLAIN_LEN = String(Buffer.byteLength(PLAIN))
 
+function send(res, type, body) {
+  res.writeHead(200, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), Server: 'node' })
+  res.end(body)
+}
+const sendJson = (res) => (value) => send(res, 'application/json', JSON.stringify(value))
+function failed(res) {
+  return () => {
+    res.writeHead(500, { 'Content-Length': '0', Server: 'node' })
+    res.end()
+  }
+}
+const queriesOf = (url) =>
+  clampCount(new URLSearchParams(url.slice(url.indexOf('?') + 1)).get('queries') ?? '')
+
 const server = http.createServer((req, res) => {
-  if (req.url === '/plaintext') {
+  const url = req.url
+  const path = url.includes('?') ? url.slice(0, url.indexOf('?')) : url
+  if (path === '/plaintext') {
     res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': PLAIN_LEN, Server: 'node' })
     res.end(PLAIN)
-  } else if (req.url === '/json') {
+  } else if (path === '/json') {
     // Serialize per request, like the frameworks do.
-    const body = JSON.stringify({ message: 'Hello, World!' })
-    res.writeHead(200, {
-      'Content-Type': 'application/json',
-      'Content-Length': Buffer.byteLength(body),
-      Server: 'node',
-    })
-    res.end(body)
+    send(res, 'application/json', JSON.stringify({ message: 'Hello, World!' }))
+  } else if (path === '/db') {
+    readWorld().then(sendJson(res), failed(res))
+  } else if (path === '/queries') {
+    readWorlds(queriesOf(url)).then(sendJson(res), failed(res))
+  } else if (path === '/updates') {
+    updateWorlds(queriesOf(url)).then(sendJson(res), failed(res))
+  } else if (path === '/fortunes') {
+    fortunesPage().then((html) => send(res, 'text/html; charset=utf-8', html), failed(res))
   } else {
     res.writeHead(404, { 'Content-Length': '0', Server: 'node' })
     res.end()

@@ -1,14 +1,17 @@
 // saker, as users run it in production: the compiled build in dist/ (the package's self-reference
-// resolves to it without the `saker-source` condition), started with plain `node`. The harness runs
-// `npm run build` first. The two standard endpoints plus /mw (3 pass-through middleware + a validated
-// query), which the report compares with /json to price the middleware and validation path.
-import { saker, t } from 'saker'
+// resolves to it without the `saker-source` condition), started with plain node. The harness runs
+// `npm run build` first, and compiles examples/techempower into bench/.build the same way (tsc).
+// TechEmpower's tests are that example as it is; /mw (3 pass-through middleware + a validated query) is added
+// here, and the report compares it with /json to price the middleware and validation path.
+import { t } from 'saker'
+import { connectDatabase } from 'saker/crud'
+import { techempowerApp } from '../.build/examples/techempower/app.js'
 
-const app = saker({ logger: false, openapi: false })
+const db = await connectDatabase({
+  url: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
+})
+const app = techempowerApp(db)
 const Message = t.Object({ message: t.String() })
-
-app.get('/plaintext', {}, (ctx) => ctx.text('Hello, World!'))
-app.get('/json', { response: { 200: Message } }, () => ({ message: 'Hello, World!' }))
 
 /** @type {import('saker').Middleware} */
 const pass = async (_ctx, next) => {

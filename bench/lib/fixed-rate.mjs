@@ -1,6 +1,7 @@
-// A constant-rate load (autocannon's overallRate), for comparing two endpoints' server CPU per
-// request at the same offered load: unlike wrk's closed loop, the rate does not follow the
-// endpoint's latency, so batching in the server and driver is the same for both.
+// A fixed-rate load (autocannon's overallRate), for comparing server CPU per request at the same
+// offered load: unlike wrk's closed loop, the rate does not follow the endpoint's latency. Note how
+// autocannon paces: each second's requests go out as fast as the connections allow at the start of
+// that second (a burst per second), so both servers compared see the same bursts.
 // As a program (run pinned to CPU 0 by fixedRate()): node bench/lib/fixed-rate.mjs <url> <rate> <seconds>
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'

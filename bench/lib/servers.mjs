@@ -72,7 +72,7 @@ export async function waitReady(server, timeoutMs) {
   while (Date.now() < deadline) {
     if (gone) throw new Error(`exited before listening (code ${gone.code}, signal ${gone.signal})`)
     if (await answers(server.port)) return
-    await new Promise((r) => setTimeout(r, 100))
+    await new Promise((r) => setTimeout(r, 20))
   }
   throw new Error(`did not answer on ${HOST}:${server.port} within ${timeoutMs / 1000}s`)
 }
@@ -88,12 +88,19 @@ function answers(port) {
   })
 }
 
-/** VmRSS and VmHWM (peak) of a pid, in KiB; null if unreadable. */
+/** VmRSS and VmHWM (peak) of a pid with its children (gunicorn's workers), in KiB; null if unreadable. */
 export function memory(pid) {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8')
     const kb = (key) => Number(status.match(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm'))?.[1] ?? Number.NaN)
-    return { rssKb: kb('VmRSS'), hwmKb: kb('VmHWM') }
+    const own = { rssKb: kb('VmRSS'), hwmKb: kb('VmHWM') }
+    for (const child of childrenOf(pid)) {
+      const theirs = memory(child)
+      if (theirs === null) continue
+      own.rssKb += theirs.rssKb
+      own.hwmKb += theirs.hwmKb
+    }
+    return own
   } catch {
     return null
   }

@@ -7,9 +7,9 @@ import { describe, it } from 'node:test'
 import { count, eq, sql } from 'drizzle-orm'
 import { connectDatabase } from '../../src/crud/connect.ts'
 import type { Database } from '../../src/crud/database.ts'
-import { loadDriver } from '../../src/crud/dialects/load-driver.ts'
 import { sqliteFilename } from '../../src/crud/dialects/sqlite.ts'
 import { HttpError } from '../../src/errors.ts'
+import { loadOptional } from '../../src/optional-dependency.ts'
 import { forEachDatabase, MYSQL_URL, POSTGRES_URL } from '../helpers/databases.ts'
 import { createTables, tablesFor } from '../helpers/schema/index.ts'
 
@@ -290,7 +290,7 @@ describe('choosing the driver', () => {
   it('names the package to install when a driver is missing', async () => {
     const missing = 'saker-no-such-driver'
     await assert.rejects(
-      loadDriver(missing, 'A PostgreSQL URL', () => import(missing)),
+      loadOptional(missing, 'A PostgreSQL URL', () => import(missing)),
       (error: Error) => {
         assert.equal(
           error.message,
@@ -302,7 +302,7 @@ describe('choosing the driver', () => {
     // any other failure passes through untouched
     const broken = new Error('syntax error in the driver')
     await assert.rejects(
-      loadDriver(missing, 'x', () => Promise.reject(broken)),
+      loadOptional(missing, 'x', () => Promise.reject(broken)),
       (error) => error === broken,
     )
   })

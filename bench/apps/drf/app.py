@@ -1,5 +1,6 @@
 # Django REST framework, idiomatically: a ModelSerializer, ListAPIView and RetrieveAPIView over
-# bench_members, with page-number pagination answering saker/crud's envelope. Debian's packages
+# bench_members, with page-number pagination answering saker/crud's envelope; and TechEmpower's
+# /json (an APIView) and /plaintext (a plain Django view). Debian's packages
 # (python3-djangorestframework, python3-psycopg2) under gunicorn, one sync worker.
 # Served by: gunicorn --chdir bench/apps/drf -w 1 -b 127.0.0.1:$PORT app:application
 from django.conf import settings
@@ -10,7 +11,8 @@ settings.configure(
     ALLOWED_HOSTS=["127.0.0.1"],
     ROOT_URLCONF=__name__,
     INSTALLED_APPS=["django.contrib.contenttypes", "django.contrib.auth", "rest_framework"],
-    MIDDLEWARE=[],
+    # CommonMiddleware, as in every Django project, sets Content-Length.
+    MIDDLEWARE=["django.middleware.common.CommonMiddleware"],
     DATABASES={
         "default": {
             "ENGINE": "django.db.backends.postgresql",
@@ -36,10 +38,12 @@ django.setup()
 
 from django.core.wsgi import get_wsgi_application  # noqa: E402
 from django.db import models  # noqa: E402
+from django.http import HttpResponse  # noqa: E402
 from django.urls import path  # noqa: E402
 from rest_framework import generics, serializers  # noqa: E402
 from rest_framework.pagination import PageNumberPagination  # noqa: E402
 from rest_framework.response import Response  # noqa: E402
+from rest_framework.views import APIView  # noqa: E402
 
 
 class Member(models.Model):
@@ -87,7 +91,18 @@ class MemberDetail(generics.RetrieveAPIView):
     serializer_class = MemberSerializer
 
 
+class Json(APIView):
+    def get(self, request):
+        return Response({"message": "Hello, World!"})
+
+
+def plaintext(request):
+    return HttpResponse("Hello, World!", content_type="text/plain")
+
+
 urlpatterns = [
+    path("json", Json.as_view()),
+    path("plaintext", plaintext),
     path("api/v1/members", MemberList.as_view()),
     path("api/v1/members/<int:pk>", MemberDetail.as_view()),
 ]

@@ -3,15 +3,15 @@
  * after `acquireTimeout`. No RETURNING: the caller reads rows back by key.
  */
 import type { Pool, PoolConnection } from 'mysql2/promise'
+import { loadOptional } from '../../optional-dependency.ts'
 import type { Database } from '../database.ts'
 import { Gate } from './gate.ts'
-import { loadDriver } from './load-driver.ts'
 import type { PoolSettings } from './postgres.ts'
 import { wrapDrizzle } from './wrap.ts'
 
 /** Opens a mysql2 pool on a `mysql://` or `mariadb://` URL. */
 export async function openMysql(url: string, pool: PoolSettings): Promise<Database> {
-  const mysql = await loadDriver('mysql2', 'A MySQL/MariaDB URL', () => import('mysql2/promise'))
+  const mysql = await loadOptional('mysql2', 'A MySQL/MariaDB URL', () => import('mysql2/promise'))
   const { drizzle } = await import('drizzle-orm/mysql2')
   const client = mysql.createPool({
     uri: url.replace(/^mariadb:/, 'mysql:'),

@@ -4,14 +4,14 @@
  */
 import { mkdir } from 'node:fs/promises'
 import type { PGlite } from '@electric-sql/pglite'
+import { loadOptional } from '../../optional-dependency.ts'
 import type { Database } from '../database.ts'
-import { loadDriver } from './load-driver.ts'
 import { wrapDrizzle } from './wrap.ts'
 
 /** Opens PGlite persisted in `dataDir` (created if missing), or in memory for `memory://`. */
 export async function openPglite(dataDir: string): Promise<Database> {
   const purpose = 'The embedded database'
-  const { PGlite } = await loadDriver('@electric-sql/pglite', purpose, () => import('@electric-sql/pglite'))
+  const { PGlite } = await loadOptional('@electric-sql/pglite', purpose, () => import('@electric-sql/pglite'))
   if (!dataDir.startsWith('memory://')) await mkdir(dataDir, { recursive: true })
   return pgliteDatabase(await PGlite.create(dataDir))
 }

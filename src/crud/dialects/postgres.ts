@@ -2,9 +2,10 @@
  * PostgreSQL through postgres.js: a pool of `max` connections, each with a statement
  * timeout, behind a gate so that a busy pool answers 503 after `acquireTimeout`.
  */
+
+import { loadOptional } from '../../optional-dependency.ts'
 import type { Database } from '../database.ts'
 import { Gate } from './gate.ts'
-import { loadDriver } from './load-driver.ts'
 import { wrapDrizzle } from './wrap.ts'
 
 export interface PoolSettings {
@@ -25,7 +26,7 @@ export interface PoolSettings {
 
 /** Opens a postgres.js pool on a `postgres://` or `postgresql://` URL. */
 export async function openPostgres(url: string, pool: PoolSettings): Promise<Database> {
-  const { default: postgres } = await loadDriver('postgres', 'A PostgreSQL URL', () => import('postgres'))
+  const { default: postgres } = await loadOptional('postgres', 'A PostgreSQL URL', () => import('postgres'))
   const { drizzle } = await import('drizzle-orm/postgres-js')
   const sql = postgres(url, {
     max: pool.max,

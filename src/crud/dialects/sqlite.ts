@@ -3,9 +3,9 @@
  * timeout and foreign keys enforced.
  */
 import type { Statement } from 'better-sqlite3'
+import { loadOptional } from '../../optional-dependency.ts'
 import type { Database } from '../database.ts'
 import { Gate } from './gate.ts'
-import { loadDriver } from './load-driver.ts'
 import { wrapDrizzle } from './wrap.ts'
 
 /** `sqlite:///abs/path.db` → `/abs/path.db`, `sqlite:relative.db` → `relative.db`, `sqlite::memory:`. */
@@ -17,7 +17,7 @@ export function sqliteFilename(url: string): string {
 
 /** Opens a SQLite file (or `:memory:`) from a `sqlite:` URL. */
 export async function openSqlite(url: string, busyTimeout: number): Promise<Database> {
-  const { default: SQLite } = await loadDriver(
+  const { default: SQLite } = await loadOptional(
     'better-sqlite3',
     'A SQLite URL',
     () => import('better-sqlite3'),

@@ -1,10 +1,10 @@
 /**
- * Drivers are optional peer dependencies: each is imported only when a URL asks for it,
- * and a missing one is named with the command that installs it.
+ * Optional peer dependencies (database drivers, autocannon) are imported only when used, and a
+ * missing one is named with the command that installs it.
  */
 
-/** Imports a driver module, turning "not installed" into an error that says what to install. */
-export async function loadDriver<T>(pkg: string, purpose: string, load: () => Promise<T>): Promise<T> {
+/** Imports an optional module, turning "not installed" into an error that says what to install. */
+export async function loadOptional<T>(pkg: string, purpose: string, load: () => Promise<T>): Promise<T> {
   try {
     return await load()
   } catch (error) {

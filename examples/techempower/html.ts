@@ -1,0 +1,42 @@
+/**
+ * The server-side template of the fortunes page: a tagged template that escapes every value
+ * it interpolates (an array of values is escaped and joined), so message text is never markup.
+ */
+
+const ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#x27;',
+}
+const SPECIAL = /[&<>"']/g
+const escapeOne = (character: string) => ESCAPES[character] as string
+
+/** Escapes text for an HTML element or a quoted attribute. */
+export function escapeHtml(text: string): string {
+  return text.replace(SPECIAL, escapeOne)
+}
+
+/** Markup that `html` inserts as it is: the result of an inner `html` template. */
+export class Markup {
+  constructor(readonly text: string) {}
+}
+
+type Value = string | number | Markup | readonly Markup[]
+
+/** An HTML template: `html`<td>${message}</td>`` escapes `message`. */
+export function html(strings: TemplateStringsArray, ...values: Value[]): Markup {
+  let text = strings[0] as string
+  for (let i = 0; i < values.length; i++) text += render(values[i] as Value) + strings[i + 1]
+  return new Markup(text)
+}
+
+function render(value: Value): string {
+  if (value instanceof Markup) return value.text
+  if (typeof value === 'number') return String(value)
+  if (typeof value === 'string') return escapeHtml(value)
+  let text = ''
+  for (const part of value) text += part.text
+  return text
+}
