@@ -1,7 +1,14 @@
 // Fastify 5, idiomatic: no logger, response schemas (fast-json-stringify serializers). The
 // database tests use postgres.js (bench/apps/lib/techempower-db.mjs), connected on first use.
 import Fastify from 'fastify'
-import { clampCount, fortunesPage, readWorld, readWorlds, updateWorlds } from './lib/techempower-db.mjs'
+import {
+  cachedWorlds,
+  clampCount,
+  fortunesPage,
+  readWorld,
+  readWorlds,
+  updateWorlds,
+} from './lib/techempower-db.mjs'
 
 const app = Fastify({ logger: false })
 
@@ -46,6 +53,12 @@ app.get('/queries', { schema: { querystring: Queries, response: { 200: Worlds } 
 app.get('/updates', { schema: { querystring: Queries, response: { 200: Worlds } } }, (req, reply) => {
   reply.header('server', 'fastify')
   return updateWorlds(clampCount(req.query.queries))
+})
+
+const Count = { type: 'object', properties: { count: { type: 'string' } } }
+app.get('/cached-queries', { schema: { querystring: Count, response: { 200: Worlds } } }, (req, reply) => {
+  reply.header('server', 'fastify')
+  return cachedWorlds(clampCount(req.query.count))
 })
 
 app.get('/fortunes', (_req, reply) => {

@@ -1,7 +1,14 @@
 // Baseline: bare node:http, no framework. Every ratio in the report is relative to this.
 // The database tests use postgres.js (bench/apps/lib/techempower-db.mjs), connected on first use.
 import http from 'node:http'
-import { clampCount, fortunesPage, readWorld, readWorlds, updateWorlds } from './lib/techempower-db.mjs'
+import {
+  cachedWorlds,
+  clampCount,
+  fortunesPage,
+  readWorld,
+  readWorlds,
+  updateWorlds,
+} from './lib/techempower-db.mjs'
 
 const PLAIN = 'Hello, World!'
 const PLAIN_LEN = String(Buffer.byteLength(PLAIN))
@@ -17,8 +24,8 @@ function failed(res) {
     res.end()
   }
 }
-const queriesOf = (url) =>
-  clampCount(new URLSearchParams(url.slice(url.indexOf('?') + 1)).get('queries') ?? '')
+const countOf = (url, name) =>
+  clampCount(new URLSearchParams(url.slice(url.indexOf('?') + 1)).get(name) ?? '')
 
 const server = http.createServer((req, res) => {
   const url = req.url
@@ -32,9 +39,11 @@ const server = http.createServer((req, res) => {
   } else if (path === '/db') {
     readWorld().then(sendJson(res), failed(res))
   } else if (path === '/queries') {
-    readWorlds(queriesOf(url)).then(sendJson(res), failed(res))
+    readWorlds(countOf(url, 'queries')).then(sendJson(res), failed(res))
   } else if (path === '/updates') {
-    updateWorlds(queriesOf(url)).then(sendJson(res), failed(res))
+    updateWorlds(countOf(url, 'queries')).then(sendJson(res), failed(res))
+  } else if (path === '/cached-queries') {
+    cachedWorlds(countOf(url, 'count')).then(sendJson(res), failed(res))
   } else if (path === '/fortunes') {
     fortunesPage().then((html) => send(res, 'text/html; charset=utf-8', html), failed(res))
   } else {

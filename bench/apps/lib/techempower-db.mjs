@@ -1,5 +1,6 @@
 // TechEmpower's database tests for the hand-written Node peers (node:http and Fastify): the same
 // queries on postgres.js (pool of 10, as saker's), so only the framework around them differs.
+import { LRUCache } from 'lru-cache'
 import postgres from 'postgres'
 
 export const sql = postgres(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test', {
@@ -21,6 +22,23 @@ export function readWorlds(count) {
   const reads = new Array(count)
   for (let i = 0; i < count; i++) reads[i] = readWorld()
   return Promise.all(reads)
+}
+
+const cache = new LRUCache({ max: 10_000 })
+
+/** `count` random rows from an in-memory cache (lru-cache), each read on a miss. */
+export async function cachedWorlds(count) {
+  const worlds = new Array(count)
+  for (let i = 0; i < count; i++) {
+    const id = randomId()
+    let row = cache.get(id)
+    if (row === undefined) {
+      ;[row] = await sql`select id, randomnumber as "randomNumber" from world where id = ${id}`
+      cache.set(id, row)
+    }
+    worlds[i] = row
+  }
+  return worlds
 }
 
 /** Reads `count` rows one by one, gives each a new number and stores them in one statement. */
