@@ -143,7 +143,7 @@ export function formatReport(report: BenchReport): string {
   const { options, ratios } = report
   const mode = options.rate === undefined ? `${options.connections} connections` : `${options.rate} req/s`
   const lines = [
-    `${options.duration} s per target after ${options.warmup} s of warm-up, ${mode}, pipelining ${options.pipelining}`,
+    `${options.duration} s per target after ${options.warmup === 0 ? 'no warm-up' : `${options.warmup} s of warm-up`}, ${mode}, pipelining ${options.pipelining}`,
     '',
     line(header),
     ...rows.map(line),

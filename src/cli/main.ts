@@ -12,6 +12,7 @@ Commands:
   bench <target> [second target]   Load-test a URL or an app file (its default export a saker app),
                                    or two, with the second's ratios to the first.
   help                             This text.
+  --version                        The version.
 
 saker bench options:
   -c, --connections <n>   concurrent connections (default 64)

@@ -120,7 +120,7 @@ describe('saker bench', () => {
     const run = await saker_(['bench', url, url, '-d', '1', '-w', '0', '-c', '2'])
     assert.equal(run.code, 0, run.stderr)
     const lines = run.stdout.split('\n')
-    assert.equal(lines[0], '1 s per target after 0 s of warm-up, 2 connections, pipelining 1')
+    assert.equal(lines[0], '1 s per target after no warm-up, 2 connections, pipelining 1')
     assert.match(
       lines[2] as string,
       /^target +req\/s {2}p50 ms {2}p90 ms {2}p99 ms {2}max ms {2}errors {2}non-2xx$/,
