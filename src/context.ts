@@ -189,24 +189,27 @@ export class Context<I extends RequestInput = RequestInput> {
 
   /** Replies with text (`text/plain; charset=utf-8` unless a content type is set). */
   text(value: string, status?: number): Reply {
-    if (status !== undefined) this.statusCode = checkStatus(status)
-    this.#defaultType('text/plain; charset=utf-8')
-    this.payload = { kind: 'raw', value }
-    return REPLY
+    return this.#raw(value, status, 'text/plain; charset=utf-8')
   }
 
   /** Replies with an HTML document or fragment (`text/html; charset=utf-8` unless a content type is set). */
   html(value: string, status?: number): Reply {
-    if (status !== undefined) this.statusCode = checkStatus(status)
-    this.#defaultType('text/html; charset=utf-8')
-    this.payload = { kind: 'raw', value }
-    return REPLY
+    return this.#raw(value, status, 'text/html; charset=utf-8')
   }
 
   /** Replies with a string or bytes as they are (`application/octet-stream` unless a type is set). */
   send(value: string | Buffer, status?: number): Reply {
+    return this.#raw(
+      value,
+      status,
+      typeof value === 'string' ? 'text/plain; charset=utf-8' : 'application/octet-stream',
+    )
+  }
+
+  /** A body sent as it is, with `type` unless a content type is set. */
+  #raw(value: string | Buffer, status: number | undefined, type: string): Reply {
     if (status !== undefined) this.statusCode = checkStatus(status)
-    this.#defaultType(typeof value === 'string' ? 'text/plain; charset=utf-8' : 'application/octet-stream')
+    this.#defaultType(type)
     this.payload = { kind: 'raw', value }
     return REPLY
   }

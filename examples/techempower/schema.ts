@@ -16,6 +16,9 @@ export const fortune = pgTable('fortune', {
   message: varchar('message', { length: 2048 }).notNull(),
 })
 
+/** The database the server and the setup use: DATABASE_URL, or the local `test` database. */
+export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+
 /** How many rows `world` holds: ids 1 to 10,000. */
 export const WORLD_ROWS = 10_000
 

@@ -5,9 +5,9 @@
  */
 import { connectDatabase } from 'saker/crud'
 import { techempowerApp } from './app.ts'
+import { DATABASE_URL } from './schema.ts'
 
-const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
-const db = await connectDatabase({ url })
+const db = await connectDatabase({ url: DATABASE_URL })
 const app = techempowerApp(db)
 const port = Number(process.env.PORT ?? 8080)
 await app.listen({ port, host: process.env.HOST ?? '127.0.0.1' })

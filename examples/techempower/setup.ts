@@ -3,10 +3,9 @@
  * in the database DATABASE_URL names (default the local `test` database).
  */
 import { connectDatabase } from 'saker/crud'
-import { setupSchema } from './schema.ts'
+import { DATABASE_URL, setupSchema } from './schema.ts'
 
-const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
-const db = await connectDatabase({ url })
+const db = await connectDatabase({ url: DATABASE_URL })
 try {
   await setupSchema(db)
   process.stdout.write('world: 10,000 rows; fortune: 12 rows\n')

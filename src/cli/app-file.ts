@@ -4,7 +4,6 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { createServer } from 'node:net'
 import { resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 
@@ -18,7 +17,6 @@ const START_TIMEOUT_MS = 30_000
 
 /** Starts `file` in its own process and resolves once it listens. */
 export async function startAppFile(file: string): Promise<RunningApp> {
-  const port = await freePort()
   const child = spawn(
     process.execPath,
     [
@@ -29,11 +27,10 @@ export async function startAppFile(file: string): Promise<RunningApp> {
       import.meta.resolve('tsx'),
       fileURLToPath(new URL(`./serve-app-file${extension()}`, import.meta.url)),
       pathToFileURL(resolve(file)).href,
-      String(port),
     ],
     { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NODE_ENV: 'production' } },
   )
-  await listening(child, file)
+  const port = await listening(child, file)
   return {
     url: `http://127.0.0.1:${port}`,
     stop: async () => {
@@ -49,34 +46,28 @@ function extension(): string {
   return import.meta.url.endsWith('.ts') ? '.ts' : '.js'
 }
 
-function listening(child: ChildProcess, file: string): Promise<void> {
+const LISTENING = /^listening on (\d+)\n/
+
+/** The port the child names once it listens (the port 0 it asked for, as the system chose it). */
+function listening(child: ChildProcess, file: string): Promise<number> {
   return new Promise((resolve, reject) => {
     let output = ''
     const timer = setTimeout(() => {
       child.kill('SIGKILL')
       reject(new Error(`${file} did not listen within ${START_TIMEOUT_MS / 1000} s`))
     }, START_TIMEOUT_MS)
-    child.stdout?.on('data', (chunk: Buffer) => {
+    const read = (chunk: Buffer) => {
       output += chunk
-      if (output.includes('\n')) {
-        clearTimeout(timer)
-        resolve()
-      }
-    })
+      const line = LISTENING.exec(output)
+      if (line === null) return
+      clearTimeout(timer)
+      child.stdout?.off('data', read)
+      resolve(Number(line[1]))
+    }
+    child.stdout?.on('data', read)
     child.once('exit', (code) => {
       clearTimeout(timer)
       reject(new Error(`${file} exited (code ${code}) before it listened`))
-    })
-  })
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0))
     })
   })
 }

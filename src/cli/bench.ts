@@ -63,7 +63,8 @@ export async function bench(options: BenchOptions): Promise<BenchReport> {
   return { options: reported, results, ratios }
 }
 
-const isUrl = (target: string) => /^https?:\/\//.test(target)
+/** A target that is a URL; any other is an app file. */
+export const isUrl = (target: string): boolean => /^https?:\/\//.test(target)
 
 async function benchTarget(
   autocannon: Autocannon,

@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
-import { type BenchOptions, bench, formatReport } from './bench.ts'
+import { type BenchOptions, bench, formatReport, isUrl } from './bench.ts'
 
 const USAGE = `Usage: saker <command> [options]
 
@@ -87,7 +87,7 @@ async function benchCommand(args: string[]): Promise<number> {
     throw new UsageError('bench takes one target, or two to compare')
   }
   for (const target of positionals) {
-    if (!/^https?:\/\//.test(target) && !existsSync(target)) {
+    if (!isUrl(target) && !existsSync(target)) {
       throw new UsageError(`"${target}" is neither an http(s) URL nor an app file`)
     }
   }

@@ -1,10 +1,10 @@
 /**
  * The child process of `startAppFile`: imports the app file given as a URL, listens on
- * 127.0.0.1 at the given port, and says so with one line on stdout.
+ * 127.0.0.1 on a free port, and names it in one line on stdout (`listening on <port>`).
  */
 import type { Saker } from '../app.ts'
 
-const [url, port] = process.argv.slice(2) as [string, string]
+const [url] = process.argv.slice(2) as [string]
 const module = (await import(url)) as { default?: unknown }
 const app = (await module.default) as Saker | undefined
 if (typeof app?.listen !== 'function') {
@@ -13,8 +13,8 @@ if (typeof app?.listen !== 'function') {
   )
   process.exit(1)
 }
-await app.listen({ port: Number(port), host: '127.0.0.1' })
-process.stdout.write(`listening on ${port}\n`)
+const address = await app.listen({ port: 0, host: '127.0.0.1' })
+process.stdout.write(`listening on ${address.port}\n`)
 process.once('SIGTERM', () => {
   void app.close().then(() => process.exit(0))
 })

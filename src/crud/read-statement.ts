@@ -22,8 +22,8 @@ interface CompiledQuery {
 
 /** A parameter of the text: a value given at run time (a placeholder), or a constant. */
 interface Binding {
-  /** The placeholder's name: an index into the values `run()` is given, or a key; `null` for a constant. */
-  slot: string | null
+  /** Where `run()`'s values hold it: an index (a numbered placeholder) or a key; `null` for a constant. */
+  slot: number | string | null
   encoder: DriverValueEncoder<unknown, unknown> | undefined
   constant: unknown
 }
@@ -80,7 +80,7 @@ export class ReadStatement {
         params[i] = binding.constant
         continue
       }
-      const value = (values as Record<string, unknown>)[binding.slot]
+      const value = (values as Record<number | string, unknown>)[binding.slot]
       params[i] =
         value === null || binding.encoder === undefined ? value : binding.encoder.mapToDriverValue(value)
     }
@@ -107,10 +107,16 @@ export class ReadStatement {
 
 function bindingOf(param: unknown): Binding {
   if (is(param, Param) && is(param.value, Placeholder)) {
-    return { slot: param.value.name, encoder: param.encoder, constant: undefined }
+    return { slot: slotOf(param.value.name), encoder: param.encoder, constant: undefined }
   }
-  if (is(param, Placeholder)) return { slot: param.name, encoder: undefined, constant: undefined }
+  if (is(param, Placeholder)) return { slot: slotOf(param.name), encoder: undefined, constant: undefined }
   return { slot: null, encoder: undefined, constant: param }
+}
+
+/** A placeholder named by a number indexes a list of values; any other name is a key. */
+function slotOf(name: string): number | string {
+  const index = Number(name)
+  return Number.isInteger(index) && index >= 0 ? index : name
 }
 
 const IDENTITY: Decoder = { mapFromDriverValue: (value) => value }
