@@ -70,7 +70,9 @@ export async function openPostgres(url: string, pool: PoolSettings): Promise<Dat
   })
 }
 
-const PREPARED = { prepare: true }
+// `simple: false`: postgres.js sends a query without parameters as a simple query, parsed on every
+// call; on the extended protocol it is prepared once per connection like every other read.
+const PREPARED = { prepare: true, simple: false }
 
 type Sql = ReturnType<typeof import('postgres')>
 
