@@ -1,0 +1,1 @@
+/** The public surface of `saker/monitoring`. */
