@@ -82,7 +82,8 @@ await Promise.all([
   }),
 ])
 
-function probe(url: string, defaultPort: number): Promise<boolean> {
+/** Whether a TCP server answers at `url` (host and port, or `defaultPort`) within a second. */
+export function probe(url: string, defaultPort: number): Promise<boolean> {
   const { hostname, port } = new URL(url)
   return new Promise((resolve) => {
     const socket = tcpConnect({ host: hostname || '127.0.0.1', port: Number(port) || defaultPort })
