@@ -1,17 +1,20 @@
 import { randomBytes } from 'node:crypto'
-import type { IncomingMessage, Server, ServerResponse } from 'node:http'
-import type { AddressInfo, Socket } from 'node:net'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import type { Logger } from 'pino'
 import { Context } from './context.ts'
 import { HttpError } from './errors.ts'
 import { DEFAULT_BODY_LIMIT } from './http/body.ts'
-import { clientAddressResolver, type TrustProxy } from './http/client-address.ts'
+import { clientView, type ProxyHeaders, type TrustProxy } from './http/client-address.ts'
 import {
+  type Connection,
   closeGracefully,
   createHttpServer,
   DEFAULT_LIMITS,
+  type NodeServer,
   type ServerLimits,
-  trackSockets,
+  type TlsOptions,
+  trackConnections,
 } from './http/server.ts'
 import { type Runtime, run } from './lifecycle.ts'
 import { createLogger, type LoggerSetting } from './logger.ts'
@@ -21,6 +24,9 @@ import type { Endpoint } from './router/router.ts'
 import { TrieRouter } from './router/trie-router.ts'
 import { Scope } from './scope.ts'
 import type { HookLists } from './types.ts'
+import { WebSocketHub } from './ws/hub.ts'
+import type { PubSubOptions } from './ws/pubsub.ts'
+import type { UpgradeListener } from './ws/upgrade.ts'
 
 /** Options of `saker()`. */
 export interface SakerOptions {
@@ -32,8 +38,10 @@ export interface SakerOptions {
   dev?: boolean
   /** Default request body limit in bytes (1 MiB). */
   bodyLimit?: number
-  /** Which proxies may tell the client address; see `TrustProxy`. Default `false`. */
+  /** Which proxies may tell the client address, protocol and host; see `TrustProxy`. Default `false`. */
   trustProxy?: TrustProxy
+  /** Which headers the trusted proxies set: `x-forwarded` (default) or `forwarded` (RFC 7239). */
+  proxyHeaders?: ProxyHeaders
   /** Treat `/members/` as `/members` (default `false`: paths match exactly). */
   ignoreTrailingSlash?: boolean
   /** The `Server` header, or `false` for none. Default `saker`. */
@@ -44,12 +52,18 @@ export interface SakerOptions {
   openapi?: DocsOptions | false
   /** Server timeouts and limits. */
   server?: ServerLimits
+  /** Where `publish()` reaches WebSocket subscribers: every worker, and every instance with Redis. */
+  pubsub?: PubSubOptions
 }
 
 /** Options of `app.listen()`. */
 export interface ListenOptions {
   port?: number
   host?: string
+  /** Serve HTTPS with this certificate and key. */
+  tls?: TlsOptions
+  /** Serve HTTP/2 (needs `tls`); HTTP/1.1 clients are still served on the same port. */
+  http2?: boolean
 }
 
 const REQUEST_ID = /^[\x21-\x7e]{1,200}$/
@@ -79,9 +93,15 @@ export class Saker extends Scope {
   readonly #ignoreTrailingSlash: boolean
   #notFound: CompiledRoute | null = null
   #ready = false
-  #server: Server | null = null
-  #sockets: Set<Socket> = new Set()
+  #server: NodeServer | null = null
+  #connections: Set<Connection> = new Set()
   #closing = false
+  readonly #webSockets: WebSocketHub
+  /**
+   * The `upgrade` listener serving the WebSocket routes; `listen()` adds it. On your own server:
+   * `http.createServer(app.handle).on('upgrade', app.upgrade)`.
+   */
+  readonly upgrade: UpgradeListener
 
   constructor(options: SakerOptions = {}) {
     super()
@@ -96,11 +116,13 @@ export class Saker extends Scope {
       dev: this.dev,
       serverHeader: options.serverHeader === false ? null : (options.serverHeader ?? 'saker'),
       accessLog: options.accessLog ?? options.logger !== false,
-      clientAddress: clientAddressResolver(options.trustProxy ?? false),
+      client: clientView(options.trustProxy ?? false, options.proxyHeaders),
       get closing() {
         return app.#closing
       },
     }
+    this.#webSockets = new WebSocketHub(this.handle, options.pubsub ?? {}, this.log)
+    this.upgrade = this.#webSockets.upgrade
   }
 
   /** Compiles every route, validator and serializer. `listen()` and `inject()` call it; later calls do nothing. */
@@ -222,22 +244,43 @@ export class Saker extends Scope {
     return `${REQUEST_ID_PREFIX}-${requestCount.toString(36)}`
   }
 
+  /** Whether `close()` has begun: readiness checks then fail, so load balancers stop sending requests. */
+  get closing(): boolean {
+    return this.#closing
+  }
+
   /** The listening server, once `listen()` resolved. */
-  get server(): Server | null {
+  get server(): NodeServer | null {
     return this.#server
+  }
+
+  /**
+   * Sends `message` to every WebSocket subscribed to `topic` (`socket.subscribe(topic)`), in
+   * every worker, and in every instance when Redis is configured. Strings go as text, Buffers
+   * as binary, anything else as JSON.
+   *
+   * @example
+   * app.publish('news', { title: 'Hello' })
+   */
+  publish(topic: string, message: unknown): void {
+    this.#webSockets.pubsub.publish(topic, message)
   }
 
   /** Starts serving; resolves with the bound address once listening. */
   async listen(options: ListenOptions = {}): Promise<AddressInfo> {
     if (this.#server) throw new Error('The app is already listening')
+    if (options.http2 && !options.tls) throw new Error('http2 needs tls: browsers speak HTTP/2 only over TLS')
     this.ready()
     const server = createHttpServer(
       this.handle,
       { ...DEFAULT_LIMITS, ...this.#options.server },
       this.#runtime.serverHeader,
+      options.tls,
+      options.http2,
     )
     this.#server = server
-    this.#sockets = trackSockets(server)
+    this.#connections = trackConnections(server)
+    server.on('upgrade', this.upgrade)
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)
       server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
@@ -250,16 +293,17 @@ export class Saker extends Scope {
     return address
   }
 
-  /** Stops accepting connections and resolves once in-flight requests are answered (or the grace period ends). */
-  async close(): Promise<void> {
+  /**
+   * Stops accepting connections and resolves once in-flight requests are answered, or after
+   * `grace` ms (default: the `closeGrace` server option), when the rest are cut.
+   */
+  async close(grace = this.#options.server?.closeGrace ?? DEFAULT_LIMITS.closeGrace): Promise<void> {
     const server = this.#server
+    // Closing first: readiness fails and replies say `Connection: close` while sockets wind down.
+    if (server) this.#closing = true
+    await this.#webSockets.close(grace)
     if (!server) return
-    this.#closing = true
-    await closeGracefully(
-      server,
-      this.#sockets,
-      this.#options.server?.closeGrace ?? DEFAULT_LIMITS.closeGrace,
-    )
+    await closeGracefully(server, this.#connections, grace)
     this.#server = null
   }
 }

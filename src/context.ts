@@ -9,19 +9,18 @@ import type { Readable } from 'node:stream'
 import { parseCookie, type SetCookie, stringifySetCookie } from 'cookie'
 import { parse as parseQuery } from 'fast-querystring'
 import type { Logger } from 'pino'
+import type { ClientView } from './http/client-address.ts'
+import { type EventProducer, type EventStreamOptions, replyWithEvents } from './http/sse.ts'
 import type { CompiledRoute } from './route.ts'
 import type { Reply, RequestInput } from './types.ts'
 
 /** The value reply helpers return; the pipeline sees the reply is already set. */
 export const REPLY: Reply = Object.freeze({ __reply: true })
 
-/** How the app finds the client address; see `trustProxy` in the app options. */
-export type ClientAddressResolver = (req: IncomingMessage) => string | undefined
-
-/** The part of the app a context needs: its logger and how to find the client address. */
+/** The part of the app a context needs: its logger and how to find the client's address, protocol and host. */
 export interface ContextHost {
   readonly log: Logger
-  readonly clientAddress: ClientAddressResolver
+  readonly client: ClientView
 }
 
 /** A reply body once it is set: a value to serialize, text or bytes, or a stream. */
@@ -136,7 +135,17 @@ export class Context<I extends RequestInput = RequestInput> {
 
   /** The client address; proxy headers count only when the app's `trustProxy` allows. */
   get ip(): string | undefined {
-    return this.#host.clientAddress(this.req)
+    return this.#host.client.address(this.req)
+  }
+
+  /** `http` or `https` as the client sent the request; proxy headers count only with `trustProxy`. */
+  get protocol(): string {
+    return this.#host.client.protocol(this.req)
+  }
+
+  /** The host the client asked for (`Host`, with its port if any); proxy headers count only with `trustProxy`. */
+  get host(): string | undefined {
+    return this.#host.client.host(this.req)
   }
 
   /** A logger that tags every line with this request's id. */
@@ -212,6 +221,17 @@ export class Context<I extends RequestInput = RequestInput> {
     this.#defaultType(type)
     this.payload = { kind: 'raw', value }
     return REPLY
+  }
+
+  /**
+   * Replies with server-sent events (`text/event-stream`) from `producer`: a function given the
+   * stream (`send`, `signal`, `lastEventId`), or an iterable of events. See docs/context.md.
+   *
+   * @example
+   * app.get('/feed', {}, (ctx) => ctx.sse(async (stream) => { await stream.send({ event: 'hello', data: { n: 1 } }) }))
+   */
+  sse(producer: EventProducer, options?: EventStreamOptions): Reply {
+    return replyWithEvents(this, producer, options)
   }
 
   /** Replies with a stream, piped to the client (chunked unless a length is set). */

@@ -203,15 +203,10 @@ function reply(runtime: Runtime, ctx: Context): void | Promise<void> {
   } else {
     if (status === 0) status = 200
     if (payload.kind === 'value') {
-      const serialize = status === 200 ? route.okSerializer : route.serializerFor(status)
       try {
-        body = serialize === null ? (JSON.stringify(payload.value) ?? 'null') : serialize(payload.value)
+        body = serializeValue(route, status, payload.value)
       } catch (error) {
-        return fail(
-          runtime,
-          ctx,
-          new HttpError(500, 'The response does not match its schema.', { cause: error }),
-        )
+        return fail(runtime, ctx, error)
       }
       type = ctx.contentType ?? 'application/json'
     } else if (payload.kind === 'raw') {
@@ -225,6 +220,19 @@ function reply(runtime: Runtime, ctx: Context): void | Promise<void> {
   }
   if (route.hooks.onSend.length > 0) return sendAfterHooks(runtime, ctx, status, body, type)
   write(runtime, ctx, status, body, type)
+}
+
+/**
+ * Step 8 for a value: JSON through the route's response schema for `status` (`JSON.stringify`
+ * without one). Exported for middleware that needs the bytes before they are written (compress).
+ */
+export function serializeValue(route: CompiledRoute, status: number, value: unknown): string {
+  const serialize = status === 200 ? route.okSerializer : route.serializerFor(status)
+  try {
+    return serialize === null ? (JSON.stringify(value) ?? 'null') : serialize(value)
+  } catch (error) {
+    throw new HttpError(500, 'The response does not match its schema.', { cause: error })
+  }
 }
 
 function onStreamError(this: NodeJS.ReadableStream, error: Error): void {
@@ -277,6 +285,8 @@ function writeHead(
   if (server !== null) headers.server = server
   headers['x-request-id'] = ctx.id
   if (runtime.closing) headers.connection = 'close'
+  // SPEC(RFC 9113 §8.2.2): HTTP/2 has no connection-specific headers (Node warns and drops them).
+  if (ctx.req.httpVersionMajor === 2) delete headers.connection
   ctx.res.writeHead(status, headers)
 }
 

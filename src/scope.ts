@@ -1,6 +1,9 @@
 import { type Resource, resourceRoutes } from './resource.ts'
 import type { RouteDefinition } from './route.ts'
+import { type StaticOptions, staticHandler } from './static/serve-static.ts'
 import type { Handler, HookName, Hooks, InputOf, Method, Middleware, RouteOptions } from './types.ts'
+import { webSocketHandler } from './ws/route.ts'
+import type { MessageOf, WebSocketData, WebSocketHandlers, WebSocketRouteOptions } from './ws/types.ts'
 
 /** A scope nested in another, with the prefix it is mounted at. */
 export interface MountedScope {
@@ -112,6 +115,46 @@ export class Scope {
     this.#assertOpen()
     this.routes.push(...resourceRoutes(path, resource, shared))
     return this
+  }
+
+  /**
+   * Serves the files under the directory `root` at `prefix` (`/assets/app.js` is `<root>/app.js`),
+   * streamed, with caching validators, byte ranges and precompressed siblings. Nothing outside
+   * `root` is ever served. Left out of the OpenAPI document; see docs/static.md.
+   *
+   * @example
+   * app.static('/assets', './public', { maxAge: 3600 })
+   */
+  static(prefix: string, root: string, options?: StaticOptions): this {
+    if (prefix !== '/' && (!prefix.startsWith('/') || prefix.endsWith('/'))) {
+      throw new Error(`A static prefix is "/" or starts with "/" and does not end with one: "${prefix}"`)
+    }
+    const path = prefix === '/' ? '/*' : `${prefix}/*`
+    return this.#add('GET', path, { hidden: true }, staticHandler(root, options))
+  }
+
+  /**
+   * Registers a WebSocket route: upgrade requests to `path` run the hooks, middleware and
+   * schemas of an HTTP GET route (so a hook's 401 refuses the upgrade), then the socket is
+   * served by `handlers`. A plain GET is answered 426. See docs/websocket.md.
+   *
+   * @example
+   * app.ws('/echo', { message: (socket, text) => socket.send(text) })
+   * app.ws('/rooms/:room', { message: t.Object({ text: t.String() }) }, {
+   *   open: (socket, ctx) => socket.subscribe(ctx.params.room),
+   *   message: (socket, { text }, ctx) => app.publish(ctx.params.room, { text }),
+   * })
+   */
+  ws<const P extends string>(path: P, handlers: WebSocketHandlers<InputOf<{}, P>, WebSocketData>): this
+  ws<const P extends string, const O extends WebSocketRouteOptions>(
+    path: P,
+    options: O,
+    handlers: WebSocketHandlers<InputOf<O, P>, MessageOf<O>>,
+  ): this
+  ws(path: string, second: object, third?: object): this {
+    const options = (third === undefined ? {} : second) as WebSocketRouteOptions
+    const handlers = (third ?? second) as WebSocketHandlers<any, any>
+    return this.#add('GET', path, { ...options, hidden: true }, webSocketHandler(options, handlers))
   }
 
   /** Adds `(ctx, next)` middleware to every route of this scope and the scopes inside it. */

@@ -5,7 +5,7 @@ import { test } from 'node:test'
 // The package.json `exports` map is the public API: these tests import through the package
 // name, as users do, so an export added, removed or renamed by accident fails here.
 
-test('package.json exports exactly ".", "./cli", "./crud", "./testing" and "./package.json"', async () => {
+test('package.json exports exactly its entry points', async () => {
   const manifest = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'))
   assert.equal(manifest.name, 'saker')
   assert.equal(manifest.type, 'module')
@@ -13,7 +13,10 @@ test('package.json exports exactly ".", "./cli", "./crud", "./testing" and "./pa
     '.',
     './cli',
     './crud',
+    './middleware',
+    './monitoring',
     './package.json',
+    './serve',
     './testing',
   ])
 })
@@ -47,6 +50,38 @@ test("'saker/crud' exports exactly crud, connectDatabase and prepareRead", async
 test("'saker/cli' exports exactly main, bench and formatReport", async () => {
   const cli = await import('saker/cli')
   assert.deepEqual(Object.keys(cli).sort(), ['bench', 'formatReport', 'main'])
+})
+
+test("'saker/middleware' exports exactly the five middleware factories and the CSP default", async () => {
+  const middleware = await import('saker/middleware')
+  assert.deepEqual(Object.keys(middleware).sort(), [
+    'DEFAULT_CSP',
+    'compress',
+    'cors',
+    'rateLimit',
+    'securityHeaders',
+    'timeout',
+  ])
+})
+
+test("'saker/monitoring' exports exactly health, databaseCheck and metrics", async () => {
+  const monitoring = await import('saker/monitoring')
+  assert.deepEqual(Object.keys(monitoring).sort(), ['databaseCheck', 'health', 'metrics'])
+})
+
+test("'saker/serve' exports exactly serve, its helpers and the cluster bus", async () => {
+  const serve = await import('saker/serve')
+  assert.deepEqual(Object.keys(serve).sort(), [
+    'answerGather',
+    'broadcast',
+    'devCertificate',
+    'devCertificateDir',
+    'gather',
+    'loadAppFile',
+    'onBroadcast',
+    'relayInPrimary',
+    'serve',
+  ])
 })
 
 // The core never imports saker/crud (style guide: imports flow one way).

@@ -5,14 +5,31 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { type BenchOptions, bench, formatReport, isUrl } from './bench.ts'
+import { devCommand, serveCommand } from './serve-command.ts'
+import { UsageError } from './usage-error.ts'
 
 const USAGE = `Usage: saker <command> [options]
 
 Commands:
+  serve <app file>                 Serve an app file (its default export a saker app) until SIGTERM
+                                   or SIGINT; SIGHUP restarts the workers one by one.
+  dev <app file>                   Serve it in development, restarting when a file changes.
   bench <target> [second target]   Load-test a URL or an app file (its default export a saker app),
                                    or two, with the second's ratios to the first.
   help                             This text.
   --version                        The version.
+
+saker serve (and dev) options:
+  -p, --port <n>          the port (default $PORT, else 8000; 0 for a free one)
+      --host <address>    the address (default $HOST, else 127.0.0.1; 0.0.0.0 for every interface)
+  -w, --workers <n|auto>  cluster workers, restarted when they die (auto: one per CPU); without
+                          it the app is served by the one process
+      --tls-cert <file>   serve HTTPS with this certificate (PEM) ...
+      --tls-key <file>    ... and its key
+      --auto-tls          serve HTTPS with a development certificate for localhost (~/.saker/tls)
+      --http2             serve HTTP/2 (HTTP/1.1 clients too); needs TLS
+      --grace <s>         how long a stop waits for in-flight requests (default 10)
+      --watch <dir>       dev only: a folder to watch (repeatable; default the app file's)
 
 saker bench options:
   -c, --connections <n>   concurrent connections (default 64)
@@ -29,18 +46,21 @@ saker bench options:
       --json              the report as JSON on stdout, no progress bar
 
 Examples:
+  saker serve app.ts --port 8000 --workers auto
+  saker dev app.ts --auto-tls --http2
   saker bench http://127.0.0.1:8000/api/v1/members
   saker bench app.ts --path /json -d 5
   saker bench http://127.0.0.1:8080/json http://127.0.0.1:3000/json --rate 5000
 `
 
-/** A mistake in the command line: exit 2. */
-class UsageError extends Error {}
-
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv
   try {
     switch (command) {
+      case 'serve':
+        return await serveCommand(rest)
+      case 'dev':
+        return await devCommand(rest)
       case 'bench':
         return await benchCommand(rest)
       case undefined:

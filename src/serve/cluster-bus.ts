@@ -7,7 +7,7 @@
  *   the sender included (pub/sub across workers).
  * - `gather(kind)` asks every worker's `answerGather(kind)` provider and resolves with all
  *   their answers (metrics aggregated across workers); a worker that does not answer within
- *   the timeout is left out.
+ *   the timeout is left out, and with no relaying primary the answer is `[]` after twice it.
  */
 import cluster, { type Worker } from 'node:cluster'
 
@@ -104,7 +104,17 @@ export async function gather(kind: string, timeout = 1000): Promise<unknown[]> {
   }
   listenInWorker()
   const id = nextId++
-  const values = new Promise<unknown[]>((resolve) => pending.set(id, resolve))
+  const values = new Promise<unknown[]>((resolve) => {
+    // A primary that does not relay (not `saker serve`) never answers: give up, keep nothing.
+    const timer = setTimeout(() => {
+      pending.delete(id)
+      resolve([])
+    }, 2 * timeout)
+    pending.set(id, (answers) => {
+      clearTimeout(timer)
+      resolve(answers)
+    })
+  })
   process.send({ type: 'saker:gather', id, kind, timeout } satisfies Message)
   return values
 }

@@ -194,7 +194,7 @@ describe('saker bench', () => {
       ],
       [['bench', 'http://127.0.0.1:1/', '-H', 'nocolon'], '--header must be "name: value", not "nocolon"'],
       [['bench', 'http://127.0.0.1:1/', '--path', 'json'], '--path must start with /'],
-      [['serve'], 'unknown command "serve"'],
+      [['nope'], 'unknown command "nope"'],
     ] as const) {
       const run = await saker_([...args])
       assert.equal(run.code, 2, args.join(' '))

@@ -1,0 +1,79 @@
+// WebSocket echo: saker's app.ws against the ws package used directly, on this machine.
+// M connections each send N text messages one after another (send, wait for the echo, send the
+// next); prints messages per second, round-trip latency percentiles and saker's ratio to ws.
+//
+//   node bench/ws.mjs [--connections 50] [--messages 1000] [--size 64]
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { parseArgs } from 'node:util'
+import WebSocket from 'ws'
+
+const { values } = parseArgs({
+  options: {
+    connections: { type: 'string', default: '50' },
+    messages: { type: 'string', default: '1000' },
+    size: { type: 'string', default: '64' },
+  },
+})
+const connections = Number(values.connections)
+const messages = Number(values.messages)
+const payload = 'x'.repeat(Number(values.size))
+
+async function startServer(kind) {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', '--conditions=saker-source', 'bench/ws-server.mjs', kind],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  )
+  const [line] = await once(child.stdout.setEncoding('utf8'), 'data')
+  return { child, port: Number(line.trim()) }
+}
+
+/** One connection's round trips; resolves with their latencies in ms. */
+async function converse(port) {
+  const socket = new WebSocket(`ws://127.0.0.1:${port}/echo`, { perMessageDeflate: false })
+  await once(socket, 'open')
+  const latencies = new Float64Array(messages)
+  let sent = 0
+  let started = 0
+  await new Promise((resolve) => {
+    socket.on('message', () => {
+      latencies[sent - 1] = performance.now() - started
+      if (sent === messages) return resolve()
+      sent++
+      started = performance.now()
+      socket.send(payload)
+    })
+    sent = 1
+    started = performance.now()
+    socket.send(payload)
+  })
+  socket.close()
+  return latencies
+}
+
+async function measure(kind) {
+  const { child, port } = await startServer(kind)
+  try {
+    await Promise.all(Array.from({ length: 5 }, () => converse(port))) // warm-up
+    const began = performance.now()
+    const all = await Promise.all(Array.from({ length: connections }, () => converse(port)))
+    const seconds = (performance.now() - began) / 1000
+    const latencies = Float64Array.from(all.flatMap((list) => [...list])).sort()
+    const at = (p) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]
+    return { kind, rate: latencies.length / seconds, p50: at(0.5), p99: at(0.99) }
+  } finally {
+    child.kill()
+  }
+}
+
+console.log(`${connections} connections × ${messages} round trips of ${payload.length} bytes`)
+const results = []
+for (const kind of ['ws', 'saker']) results.push(await measure(kind))
+for (const { kind, rate, p50, p99 } of results) {
+  console.log(
+    `${kind.padEnd(6)} ${Math.round(rate).toString().padStart(8)} msg/s   p50 ${p50.toFixed(2)} ms   p99 ${p99.toFixed(2)} ms`,
+  )
+}
+const [ws, sakerResult] = results
+console.log(`saker / ws: ${(sakerResult.rate / ws.rate).toFixed(2)}`)

@@ -1,0 +1,22 @@
+import type { Context } from '../context.ts'
+
+/**
+ * Adds `field` to the reply's `Vary` header, once, keeping what is there.
+ *
+ * @example
+ * appendVary(ctx, 'Accept-Encoding')
+ */
+export function appendVary(ctx: Context, field: string): void {
+  const headers = ctx.responseHeaders ?? {}
+  ctx.responseHeaders = headers
+  const existing = headers.vary
+  if (existing === undefined) {
+    headers.vary = field
+    return
+  }
+  const current = String(existing)
+  if (current === '*') return
+  const lower = field.toLowerCase()
+  for (const name of current.split(',')) if (name.trim().toLowerCase() === lower) return
+  headers.vary = `${current}, ${field}`
+}
