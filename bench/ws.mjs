@@ -1,8 +1,9 @@
 // WebSocket echo: saker's app.ws against the ws package used directly, on this machine.
 // M connections each send N text messages one after another (send, wait for the echo, send the
-// next); prints messages per second, round-trip latency percentiles and saker's ratio to ws.
+// next); prints messages per second, round-trip latency percentiles and saker's ratio to ws,
+// interleaved over rounds (medians). Servers run on CPU 1; pin the client to CPU 0 with taskset.
 //
-//   node bench/ws.mjs [--connections 50] [--messages 1000] [--size 64]
+//   taskset -c 0 node bench/ws.mjs [--rounds 5] [--connections 50] [--messages 1000] [--size 64]
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { parseArgs } from 'node:util'
@@ -10,6 +11,7 @@ import WebSocket from 'ws'
 
 const { values } = parseArgs({
   options: {
+    rounds: { type: 'string', default: '5' },
     connections: { type: 'string', default: '50' },
     messages: { type: 'string', default: '1000' },
     size: { type: 'string', default: '64' },
@@ -21,8 +23,17 @@ const payload = 'x'.repeat(Number(values.size))
 
 async function startServer(kind) {
   const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', '--conditions=saker-source', 'bench/ws-server.mjs', kind],
+    'taskset',
+    [
+      '-c',
+      '1',
+      process.execPath,
+      '--import',
+      'tsx',
+      '--conditions=saker-source',
+      'bench/ws-server.mjs',
+      kind,
+    ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   )
   const [line] = await once(child.stdout.setEncoding('utf8'), 'data')
@@ -67,13 +78,22 @@ async function measure(kind) {
   }
 }
 
-console.log(`${connections} connections × ${messages} round trips of ${payload.length} bytes`)
-const results = []
-for (const kind of ['ws', 'saker']) results.push(await measure(kind))
-for (const { kind, rate, p50, p99 } of results) {
+const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1]
+console.log(
+  `${connections} connections × ${messages} round trips of ${payload.length} bytes, ${values.rounds} rounds`,
+)
+const rounds = { ws: [], saker: [] }
+for (let r = 0; r < Number(values.rounds); r++) {
+  for (const kind of ['ws', 'saker']) rounds[kind].push(await measure(kind))
+}
+for (const kind of ['ws', 'saker']) {
+  const list = rounds[kind]
+  const rates = list.map((x) => x.rate)
   console.log(
-    `${kind.padEnd(6)} ${Math.round(rate).toString().padStart(8)} msg/s   p50 ${p50.toFixed(2)} ms   p99 ${p99.toFixed(2)} ms`,
+    `${kind.padEnd(6)} ${Math.round(median(rates)).toString().padStart(8)} msg/s (${Math.round(Math.min(...rates))}–${Math.round(Math.max(...rates))})   p50 ${median(list.map((x) => x.p50)).toFixed(2)} ms   p99 ${median(list.map((x) => x.p99)).toFixed(2)} ms`,
   )
 }
-const [ws, sakerResult] = results
-console.log(`saker / ws: ${(sakerResult.rate / ws.rate).toFixed(2)}`)
+const ratios = rounds.saker.map((x, i) => x.rate / rounds.ws[i].rate)
+console.log(
+  `saker / ws: ${median(ratios).toFixed(2)} (rounds: ${ratios.map((x) => x.toFixed(2)).join(', ')})`,
+)

@@ -18,6 +18,7 @@
  */
 import type { ServerResponse } from 'node:http'
 import { performance } from 'node:perf_hooks'
+import { pipeline } from 'node:stream'
 import type { Logger } from 'pino'
 import { type Context, type ContextHost, REPLY } from './context.ts'
 import {
@@ -214,7 +215,8 @@ function reply(runtime: Runtime, ctx: Context): void | Promise<void> {
       type = ctx.contentType
     } else {
       writeHead(runtime, ctx, status, ctx.contentType, undefined)
-      payload.value.on('error', onStreamError).pipe(res)
+      // `pipeline`: a failing source cuts the response short, and a client leaving destroys the source.
+      pipeline(payload.value, res, ignoreStreamEnd)
       return
     }
   }
@@ -235,10 +237,9 @@ export function serializeValue(route: CompiledRoute, status: number, value: unkn
   }
 }
 
-function onStreamError(this: NodeJS.ReadableStream, error: Error): void {
-  // The status line is gone already: all that is left is to cut the response short.
-  ;(this as unknown as { destroy?: (error: Error) => void }).destroy?.(error)
-}
+// NOTE: the status line is gone when a stream fails: `pipeline` has destroyed the response, which
+// is all there is left to do.
+function ignoreStreamEnd(): void {}
 
 async function sendAfterHooks(
   runtime: Runtime,

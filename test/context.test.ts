@@ -130,6 +130,33 @@ describe('replies', () => {
     assert.equal(bytes.payload, 'ab')
   })
 
+  test('a stream that fails after the status line cuts the response short, and the server goes on', async () => {
+    const app = saker({ logger: false })
+    app.get('/broken', {}, (ctx) =>
+      ctx.stream(
+        new Readable({
+          read() {
+            this.push('first chunk\n')
+            setImmediate(() => this.destroy(new Error('disk gone')))
+          },
+        }),
+        'text/plain',
+      ),
+    )
+    app.get('/ok', {}, () => ({ ok: true }))
+    const server = await serve(app)
+    try {
+      const res = await fetch(`${server.url}/broken`)
+      assert.equal(res.status, 200)
+      // The body ends in an error, not in a hang and not in a complete-looking reply.
+      await assert.rejects(res.text())
+      const ok = await fetch(`${server.url}/ok`)
+      assert.deepEqual(await ok.json(), { ok: true })
+    } finally {
+      await server.close()
+    }
+  })
+
   test('ctx.redirect() is a 302 by default, or the 3xx given', async () => {
     const app = saker({ logger: false })
     app.get('/old', {}, (ctx) => ctx.redirect('/new'))

@@ -14,12 +14,13 @@ export function killWrk() {
 }
 
 /**
- * One wrk run; resolves to the parsed result plus `cpuJiffies` (wrk's utime+stime), rejects on
- * failure or when it overruns its time bound.
+ * One wrk run (with `headers`, e.g. `origin: https://app.example.com`); resolves to the parsed
+ * result plus `cpuJiffies` (wrk's utime+stime), rejects on failure or when it overruns its time bound.
  */
-export function wrk(url, seconds) {
+export function wrk(url, seconds, headers = []) {
+  const headerArgs = headers.flatMap((header) => ['-H', header])
   return new Promise((resolve, reject) => {
-    const child = spawn('sh', ['-c', WRAPPER, 'sh', ...WRK, `-d${seconds}s`, url], {
+    const child = spawn('sh', ['-c', WRAPPER, 'sh', ...WRK, ...headerArgs, `-d${seconds}s`, url], {
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true, // own process group, so a timeout kills wrk too, not just the shell
     })

@@ -105,7 +105,9 @@ export function clientView(trust: TrustProxy, headers: ProxyHeaders = 'x-forward
     address(req) {
       const { hops } = relayed(req)
       const index = clientHop(req, hops)
-      return index === hops.length ? req.socket.remoteAddress : hops[index]
+      // A hop a proxy left unnamed (`Forwarded` without `for`) is not "no client": an undefined
+      // address would leave the request out of per-address limits. The nearest hop known stands in.
+      return hops[index] ?? (index + 1 < hops.length ? hops[index + 1] : req.socket.remoteAddress)
     },
     protocol(req) {
       const remote = req.socket.remoteAddress

@@ -10,6 +10,11 @@ type StreamingResponse = ServerResponse & { [bodies]?: Readable }
  * call replaces the stream: it wraps the earlier one (through `pipeline`), whose destruction follows.
  */
 export function closeWithResponse(res: ServerResponse, stream: Readable): void {
+  // NOTE: the client may have left while the body was being prepared; 'close' will not come again.
+  if (res.closed) {
+    stream.destroy()
+    return
+  }
   const streaming = res as StreamingResponse
   if (streaming[bodies] === undefined) res.once('close', destroyBody)
   streaming[bodies] = stream

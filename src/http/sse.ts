@@ -130,8 +130,10 @@ export function replyWithEvents(
     stopped.abort()
     out.destroy()
   }
-  // 'close' comes when the response is done, or when the client left before.
-  ctx.res.once('close', stop)
+  // 'close' comes when the response is done, or when the client left before; if it came already
+  // (the client left while a hook ran), the producer starts stopped.
+  if (ctx.res.closed) stop()
+  else ctx.res.once('close', stop)
   // An empty comment first, so the headers go out before the first event.
   out.write(options.retry === undefined ? ':\n\n' : `retry: ${Math.trunc(options.retry)}\n\n`)
   void produce(ctx, producer, stream).then(() => {

@@ -52,6 +52,10 @@ const DEFAULT_METHODS = ['GET', 'HEAD', 'PUT', 'PATCH', 'POST', 'DELETE']
 export function cors(options: CorsOptions = {}): (ctx: Context, next?: Next) => unknown {
   const origin = options.origin ?? '*'
   const credentials = options.credentials ?? false
+  // Credentials with every origin would let any website read a signed-in user's replies.
+  if (credentials && origin === '*') {
+    throw new TypeError('cors: credentials need the allowed origins listed, not "*"')
+  }
   const allows = originMatcher(origin)
   const list = (names: readonly string[] | undefined): string | null => {
     if (names === undefined) return null

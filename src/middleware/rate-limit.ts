@@ -5,7 +5,7 @@ import type { Next } from '../types.ts'
 import { MemoryStore } from './rate-limit-memory.ts'
 import { RedisStore } from './rate-limit-redis.ts'
 import type { RateLimitStore } from './rate-limit-store.ts'
-import { quota, type RateLimitPolicy } from './rate-limit-window.ts'
+import { quota, type RateLimitPolicy, type WindowCount } from './rate-limit-window.ts'
 
 /** Options of `rateLimit()`. */
 export interface RateLimitOptions {
@@ -43,7 +43,9 @@ export interface RateLimitOptions {
  * A rate limiter: an `onRequest` hook (it counts a request before its body is read) that also
  * works as `(ctx, next)` middleware. `close()` closes the Redis connection it opened.
  */
-export type RateLimiter = ((ctx: Context<any>, next?: Next) => Promise<void>) & { close(): Promise<void> }
+export type RateLimiter = ((ctx: Context<any>, next?: Next) => void | Promise<void>) & {
+  close(): Promise<void>
+}
 
 function policyOf(options: RateLimitOptions): RateLimitPolicy {
   const { limit, window, algorithm = 'fixed' } = options
@@ -59,7 +61,11 @@ function policyOf(options: RateLimitOptions): RateLimitPolicy {
 
 function storeOf(options: RateLimitOptions, policy: RateLimitPolicy): RateLimitStore {
   const redis = options.redis ?? process.env.REDIS_URL
-  if (redis === undefined || redis === false || redis === '') return new MemoryStore(policy, options.maxKeys)
+  const { maxKeys } = options
+  // NOTE: NaN would never compare as reached, and the store would grow with every client.
+  if (maxKeys !== undefined && (!Number.isInteger(maxKeys) || maxKeys < 1))
+    throw new RangeError(`rateLimit: maxKeys must be a positive integer`)
+  if (redis === undefined || redis === false || redis === '') return new MemoryStore(policy, maxKeys)
   const prefix = options.prefix ?? `saker:rate-limit:${policy.algorithm}:${policy.limit}:${policy.window}:`
   return new RedisStore(policy, redis, prefix)
 }
@@ -87,27 +93,27 @@ export function rateLimit(options: RateLimitOptions): RateLimiter {
   const limitHeader = String(policy.limit)
   let failing = false
 
-  async function check(ctx: Context): Promise<void> {
+  // PERF: the memory store counts synchronously, so a request it allows costs no promise.
+  function check(ctx: Context): void | Promise<void> {
     const key = keyOf(ctx)
     if (key === undefined) return
-    let counted: Awaited<ReturnType<RateLimitStore['hit']>>
+    let counted: ReturnType<RateLimitStore['hit']>
     try {
-      counted = await store.hit(key)
+      counted = store.hit(key)
     } catch (error) {
-      if (!failing) {
-        failing = true
-        ctx.log.error(
-          { err: error },
-          failOpen
-            ? 'rate limit store unavailable: requests are let through unlimited'
-            : 'rate limit store unavailable: requests are refused',
-        )
-      }
-      if (failOpen) return
-      throw new HttpError(503, 'Rate limiting is unavailable; try again shortly.', {
-        headers: { 'retry-after': '1' },
-      })
+      return unavailable(ctx, error)
     }
+    if (counted instanceof Promise) {
+      return counted.then(
+        (count) => enforce(ctx, count),
+        (error) => unavailable(ctx, error),
+      )
+    }
+    enforce(ctx, counted)
+  }
+
+  /** Sets the quota headers, and refuses the request past the limit. */
+  function enforce(ctx: Context, counted: WindowCount): void {
     if (failing) {
       failing = false
       ctx.log.info('rate limit store is back')
@@ -126,6 +132,27 @@ export function rateLimit(options: RateLimitOptions): RateLimiter {
     }
   }
 
-  const limiter = (ctx: Context, next?: Next) => (next === undefined ? check(ctx) : check(ctx).then(next))
+  /** The store could not count: let the request through (fail open) or refuse it, logging once per outage. */
+  function unavailable(ctx: Context, error: unknown): void {
+    if (!failing) {
+      failing = true
+      ctx.log.error(
+        { err: error },
+        failOpen
+          ? 'rate limit store unavailable: requests are let through unlimited'
+          : 'rate limit store unavailable: requests are refused',
+      )
+    }
+    if (failOpen) return
+    throw new HttpError(503, 'Rate limiting is unavailable; try again shortly.', {
+      headers: { 'retry-after': '1' },
+    })
+  }
+
+  const limiter = (ctx: Context, next?: Next): void | Promise<void> => {
+    if (next === undefined) return check(ctx)
+    const checked = check(ctx)
+    return checked === undefined ? next() : checked.then(next)
+  }
   return Object.assign(limiter, { close: () => store.close() })
 }

@@ -36,7 +36,11 @@ export class RedisRelay implements Relay {
         try {
           envelope = JSON.parse(message)
         } catch {
-          return this.#log.warn({ channel: this.#channel }, 'pub/sub: a Redis message is not JSON')
+          envelope = null as unknown as Envelope
+        }
+        // Anything on the channel may arrive (another app, redis-cli): only envelopes are delivered.
+        if (typeof envelope?.topic !== 'string' || typeof envelope.data !== 'string') {
+          return this.#log.warn({ channel: this.#channel }, 'pub/sub: a Redis message is not an envelope')
         }
         deliver(envelope)
       })

@@ -35,6 +35,8 @@ export class ServerWebSocket {
   readonly #pubsub: PubSub
   readonly #limits: SendLimits
   #topics: Set<string> | null = null
+  /** Closed, its topics left: a later `subscribe` (an async handler finishing late) must not hold it. */
+  #gone = false
 
   constructor(raw: WebSocket, pubsub: PubSub, limits: SendLimits) {
     socketCount++
@@ -90,6 +92,7 @@ export class ServerWebSocket {
    * never rejects) resolves once deliveries from other instances are set up too.
    */
   subscribe(topic: string): Promise<void> {
+    if (this.#gone) return Promise.resolve()
     if (this.#topics === null) this.#topics = new Set()
     this.#topics.add(topic)
     return this.#pubsub.subscribe(this, topic)
@@ -117,6 +120,7 @@ export class ServerWebSocket {
 
   /** @internal leaves every topic, once the socket is closed. */
   unsubscribeAll(): void {
+    this.#gone = true
     if (this.#topics === null) return
     for (const topic of this.#topics) this.#pubsub.unsubscribe(this, topic)
     this.#topics = null

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict'
+import { once } from 'node:events'
+import { connect } from 'node:net'
 import { after, before, describe, test } from 'node:test'
 import { setTimeout as delay } from 'node:timers/promises'
 import { saker } from '../../src/index.ts'
@@ -70,6 +72,19 @@ describe('ctx.sse()', { timeout: 10_000 }, () => {
     }),
   )
   app.get('/bad-id', {}, (ctx) => ctx.sse((stream) => stream.send({ id: 'a\nb', data: 'x' })))
+  const lateAborted = signal()
+  app.get(
+    '/late',
+    {
+      // The client is gone before the handler runs (as when a hook awaits a slow lookup).
+      hooks: { onRequest: async (ctx) => (ctx.res.closed ? undefined : once(ctx.res, 'close')) },
+    },
+    (ctx) =>
+      ctx.sse((stream) => {
+        if (stream.signal.aborted) lateAborted.resolve()
+        else stream.signal.addEventListener('abort', () => lateAborted.resolve())
+      }),
+  )
   let server: TestServer
   before(async () => {
     server = await serve(app)
@@ -113,6 +128,13 @@ describe('ctx.sse()', { timeout: 10_000 }, () => {
     await readUntil(res, (text) => text.includes('id: 2\n'))
     leaving.abort()
     await stopped.iterable.promise
+  })
+
+  test("a client that left before the handler ran aborts the producer's signal", async () => {
+    const socket = connect(server.port, '127.0.0.1')
+    socket.write('GET /late HTTP/1.1\r\nHost: x\r\n\r\n')
+    setTimeout(() => socket.destroy(), 20)
+    await lateAborted.promise
   })
 
   test('an idle stream carries heartbeat comments', async () => {

@@ -10,14 +10,20 @@ import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { sql } from 'drizzle-orm'
 import { connectDatabase } from 'saker/crud'
+import WebSocket from 'ws'
 import { POSTGRES_URL, probe } from '../helpers/databases.ts'
+import { REDIS_URL, uniquePrefix } from '../helpers/redis.ts'
 
 const NGINX = '/usr/sbin/nginx'
 const missing = !existsSync(NGINX)
   ? `nginx not installed (apt-get install -y nginx-light)`
   : !(await probe(POSTGRES_URL, 5432))
     ? `PostgreSQL unreachable at ${POSTGRES_URL}`
-    : undefined
+    : !(await probe(REDIS_URL, 6379))
+      ? `Redis unreachable at ${REDIS_URL}`
+      : undefined
+/** Writes allowed per client and minute, across both instances. */
+const WRITE_LIMIT = 8
 const options = missing !== undefined && process.env.CI !== 'true' ? { skip: missing } : {}
 
 /** A port free right now (the OS picks it; nginx cannot report the port it bound). */
@@ -62,12 +68,13 @@ function stop(child: ChildProcess | undefined): Promise<void> {
   })
 }
 
-describe('examples/deployment: two instances behind nginx', options, () => {
+describe('examples/deployment: two instances behind nginx, sharing PostgreSQL and Redis', options, () => {
   if (missing !== undefined) {
-    it('has nginx and PostgreSQL', () => assert.fail(`${missing} (CI=true runs every service)`))
+    it('has nginx, PostgreSQL and Redis', () => assert.fail(`${missing} (CI=true runs every service)`))
     return
   }
   const schema = `saker_deploy_${process.pid}`
+  const namespace = uniquePrefix()
   const children: ChildProcess[] = []
   let nginx: ChildProcess | undefined
   let prefix = ''
@@ -86,7 +93,14 @@ describe('examples/deployment: two instances behind nginx', options, () => {
       const instance = await start(
         process.execPath,
         ['--import', 'tsx', '--conditions=saker-source', 'examples/deployment/instance.ts'],
-        { PORT: String(port), DATABASE_URL: url.toString(), LOG: 'off' },
+        {
+          PORT: String(port),
+          DATABASE_URL: url.toString(),
+          REDIS_URL,
+          REDIS_NAMESPACE: namespace,
+          WRITE_LIMIT: String(WRITE_LIMIT),
+          LOG: 'off',
+        },
         `listening on ${port}`,
       )
       children.push(instance)
@@ -152,5 +166,79 @@ describe('examples/deployment: two instances behind nginx', options, () => {
       assert.equal(duplicate.status, 409)
       assert.equal(duplicate.headers.get('content-type'), 'application/problem+json')
     }
+  })
+  it('is ready, database included, through nginx', async () => {
+    const ready = await fetch(`${base}/readyz`)
+    assert.equal(ready.status, 200)
+    const body = (await ready.json()) as {
+      status: string
+      checks: { database: { status: string; duration: number } }
+    }
+    assert.deepEqual(body, {
+      status: 'ok',
+      checks: { database: { status: 'ok', duration: body.checks.database.duration } },
+    })
+    assert.equal(typeof body.checks.database.duration, 'number')
+  })
+
+  it('tells live clients on both instances of a member created through either', async () => {
+    const open = (): Promise<{ socket: WebSocket; upstream: string; next: Promise<unknown> }> =>
+      new Promise((resolve, reject) => {
+        const socket = new WebSocket(`${base.replace('http', 'ws')}/api/v1/live`)
+        let upstream = ''
+        socket.once('upgrade', (res) => {
+          upstream = res.headers['x-upstream'] as string
+        })
+        const next = new Promise((message) =>
+          socket.once('message', (data) => message(JSON.parse(String(data)))),
+        )
+        socket.once('open', () => resolve({ socket, upstream, next }))
+        socket.once('error', reject)
+      })
+    const clients = [await open(), await open()]
+    try {
+      assert.deepEqual(
+        clients.map((client) => client.upstream).sort(),
+        ports.map((port) => `127.0.0.1:${port}`).sort(),
+      )
+      const created = await fetch(`${base}/api/v1/members`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ first_name: 'Grace', last_name: 'Hopper', email: 'grace@example.com' }),
+      })
+      assert.equal(created.status, 201)
+      const location = created.headers.get('location')
+      for (const client of clients) assert.deepEqual(await client.next, { location })
+    } finally {
+      for (const client of clients) client.socket.close()
+    }
+  })
+
+  it('counts one write limit per client across both instances', async () => {
+    const seen = new Set<string>()
+    let remaining = Number.POSITIVE_INFINITY
+    for (;;) {
+      const write = await fetch(`${base}/api/v1/members`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      })
+      seen.add(write.headers.get('x-upstream') as string)
+      if (write.status === 429) {
+        assert.equal(write.headers.get('content-type'), 'application/problem+json')
+        assert.ok(Number(write.headers.get('retry-after')) > 0)
+        break
+      }
+      assert.equal(write.status, 422)
+      const left = Number(write.headers.get('ratelimit-remaining'))
+      // One count for both instances: each write, wherever it lands, takes one from the same budget.
+      assert.ok(
+        remaining === Number.POSITIVE_INFINITY || left === remaining - 1,
+        `${left} after ${remaining}`,
+      )
+      remaining = left
+    }
+    assert.equal(remaining, 0)
+    assert.equal(seen.size, 2)
   })
 })

@@ -93,6 +93,14 @@ describe('Forwarded (RFC 7239), proxyHeaders: forwarded', () => {
     assert.equal((await who(options, '10.0.0.2', hidden)).ip, 'unknown')
   })
 
+  test('an element without for: the nearest known hop is the address, never none', async () => {
+    const bare = { host: 'h', forwarded: 'proto=https;host=api.example.com' }
+    assert.equal((await who(options, '10.0.0.2', bare)).ip, '10.0.0.2')
+    const chain: Options = { trustProxy: ['10.0.0.0/8'], proxyHeaders: 'forwarded' }
+    const inner = { host: 'h', forwarded: 'proto=https, for=10.1.2.3' }
+    assert.equal((await who(chain, '10.0.0.2', inner)).ip, '10.1.2.3')
+  })
+
   test('X-Forwarded-* headers are ignored: a proxy setting Forwarded passes them on as sent', async () => {
     const headers = { host: 'app.internal', 'x-forwarded-for': '6.6.6.6', 'x-forwarded-proto': 'https' }
     assert.deepEqual(await who(options, '10.0.0.2', headers), {

@@ -124,6 +124,7 @@ describe('cors() with allowed origins', () => {
 
   test('credentials echo the origin (never *), and the configured lists are sent', async () => {
     const server = await corsServer({
+      origin: [SITE],
       credentials: true,
       methods: ['GET', 'PUT'],
       allowHeaders: ['content-type', 'authorization'],
@@ -151,6 +152,7 @@ describe('cors() with allowed origins', () => {
 
   test('bad options throw in the factory', () => {
     assert.throws(() => cors({ maxAge: -1 }), /maxAge/)
+    assert.throws(() => cors({ credentials: true }), /credentials need the allowed origins listed/)
     assert.throws(() => cors({ allowHeaders: ['a\nb'] }), /Invalid character/)
   })
 })

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict'
-import { statSync } from 'node:fs'
+import { once } from 'node:events'
+import { existsSync, readdirSync, readlinkSync, realpathSync, statSync } from 'node:fs'
+import { connect } from 'node:net'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { brotliDecompressSync, gunzipSync } from 'node:zlib'
@@ -468,5 +470,47 @@ describe('directories and options', () => {
     assert.throws(() => app.static('x', fixture.root), /static prefix/)
     assert.throws(() => app.static('/x/', fixture.root), /static prefix/)
     assert.throws(() => app.static('/x', fixture.root, { maxAge: -1 }), /maxAge/)
+  })
+})
+
+describe('a client that leaves early', () => {
+  /** Whether this process holds `path` open (Linux: /proc/self/fd). */
+  function isOpen(path: string): boolean {
+    for (const fd of readdirSync('/proc/self/fd')) {
+      try {
+        if (readlinkSync(`/proc/self/fd/${fd}`) === path) return true
+      } catch {}
+    }
+    return false
+  }
+
+  test('a file opened after the client left is closed, not left waiting on the response', {
+    skip: !existsSync('/proc/self/fd') && 'needs /proc/self/fd',
+  }, async () => {
+    const app = saker({ logger: false })
+    let handled!: () => void
+    const done = new Promise<void>((resolve) => {
+      handled = resolve
+    })
+    // The client is gone before the file is opened (as when a hook awaits a slow lookup).
+    app.use(async (ctx, next) => {
+      if (!ctx.res.closed) await once(ctx.res, 'close')
+      await next()
+      handled()
+    })
+    app.static('/assets', fixture.root)
+    const own = await serve(app)
+    try {
+      const socket = connect(own.port, '127.0.0.1')
+      socket.write('GET /assets/big.bin HTTP/1.1\r\nHost: x\r\n\r\n')
+      setTimeout(() => socket.destroy(), 20)
+      await done
+      const big = realpathSync(join(fixture.root, 'big.bin'))
+      const deadline = Date.now() + 2000
+      while (isOpen(big) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20))
+      assert.ok(!isOpen(big), 'big.bin is still open')
+    } finally {
+      await own.close()
+    }
   })
 })

@@ -71,6 +71,34 @@ describe('pub/sub in one process', { timeout: 10_000 }, () => {
     await Promise.all([a.close(), b.close()])
   })
 
+  test('a socket that subscribes after it closed (a late async handler) is not kept', async () => {
+    const app = saker({ logger: false, pubsub: { redis: false, channel: `${uniquePrefix()}late` } })
+    let closed!: () => void
+    const gone = new Promise<void>((resolve) => {
+      closed = resolve
+    })
+    let late!: (subscribed: boolean) => void
+    const subscribedLate = new Promise<boolean>((resolve) => {
+      late = resolve
+    })
+    app.ws('/late', {
+      open: async (socket) => {
+        await gone
+        await socket.subscribe('news')
+        late(socket.isSubscribed('news'))
+      },
+      close: () => closed(),
+    })
+    const server = await serve(app)
+    try {
+      const client = await TestSocket.open(`${server.url.replace('http:', 'ws:')}/late`)
+      await client.close()
+      assert.equal(await subscribedLate, false)
+    } finally {
+      await server.close()
+    }
+  })
+
   test('socket.publish reaches every subscriber but the socket itself', async () => {
     const app = pubsubApp({ redis: false, channel: `${uniquePrefix()}others` })
     const server = await serve(app)
