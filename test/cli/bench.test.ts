@@ -1,43 +1,12 @@
 // `saker bench`, run as users run it: the CLI in its own process, loading real servers.
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { after, before, describe, it } from 'node:test'
 import { saker, t } from 'saker'
 import { serve, type TestServer } from 'saker/testing'
+import { runSaker, usage } from '../helpers/cli.ts'
 
 const VERSION = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version
-
-interface Run {
-  code: number | null
-  stdout: string
-  stderr: string
-}
-
-/** Runs `saker <args>` from the source, as `npm run saker` does. */
-function saker_(args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', '--conditions=saker-source', 'bin/saker.js', ...args],
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    )
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk
-    })
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk
-    })
-    child.once('error', reject)
-    child.once('close', (code) => resolve({ code, stdout, stderr }))
-  })
-}
-
-const usage = (message: string) => `saker: ${message}\nRun \`saker help\` for usage.\n`
 
 describe('saker bench', () => {
   let server: TestServer
@@ -54,7 +23,7 @@ describe('saker bench', () => {
 
   it('loads a URL and reports what the server served, as JSON', async () => {
     const before = served
-    const run = await saker_(['bench', `${server.url}/json`, '-d', '1', '-w', '0', '-c', '4', '--json'])
+    const run = await runSaker(['bench', `${server.url}/json`, '-d', '1', '-w', '0', '-c', '4', '--json'])
     assert.equal(run.code, 0, run.stderr)
     const report = JSON.parse(run.stdout)
     assert.deepEqual(report.options, {
@@ -82,7 +51,7 @@ describe('saker bench', () => {
 
   it('compares two targets: the second over the first', async () => {
     const url = `${server.url}/json`
-    const run = await saker_(['bench', url, url, '-d', '1', '-w', '0', '-c', '2', '--json'])
+    const run = await runSaker(['bench', url, url, '-d', '1', '-w', '0', '-c', '2', '--json'])
     assert.equal(run.code, 0, run.stderr)
     const report = JSON.parse(run.stdout)
     assert.equal(report.results.length, 2)
@@ -92,7 +61,7 @@ describe('saker bench', () => {
   })
 
   it('holds a constant rate with --rate', async () => {
-    const run = await saker_([
+    const run = await runSaker([
       'bench',
       `${server.url}/json`,
       '-d',
@@ -117,7 +86,7 @@ describe('saker bench', () => {
 
   it('prints a table, with the ratios line for two targets', async () => {
     const url = `${server.url}/json`
-    const run = await saker_(['bench', url, url, '-d', '1', '-w', '0', '-c', '2'])
+    const run = await runSaker(['bench', url, url, '-d', '1', '-w', '0', '-c', '2'])
     assert.equal(run.code, 0, run.stderr)
     const lines = run.stdout.split('\n')
     assert.equal(lines[0], '1 s per target after no warm-up, 2 connections, pipelining 1')
@@ -130,7 +99,7 @@ describe('saker bench', () => {
   })
 
   it('serves an app file (its default export) and requests --path of it', async () => {
-    const ok = await saker_([
+    const ok = await runSaker([
       'bench',
       'test/fixtures/hello-app.ts',
       '--path',
@@ -147,7 +116,7 @@ describe('saker bench', () => {
     assert.match(result.url, /^http:\/\/127\.0\.0\.1:\d+\/json$/)
     assert.ok(result.requests > 100)
     assert.equal(result.non2xx, 0)
-    const missing = await saker_([
+    const missing = await runSaker([
       'bench',
       'test/fixtures/hello-app.ts',
       '--path',
@@ -164,14 +133,14 @@ describe('saker bench', () => {
   })
 
   it('fails with exit 1 and the reason: a file that is not an app, a URL that does not answer', async () => {
-    const notApp = await saker_(['bench', 'test/fixtures/not-an-app.ts', '-d', '1', '-w', '0'])
+    const notApp = await runSaker(['bench', 'test/fixtures/not-an-app.ts', '-d', '1', '-w', '0'])
     assert.equal(notApp.code, 1)
     assert.match(notApp.stderr, /not-an-app\.ts must `export default` a saker app/)
     assert.match(
       notApp.stderr,
       /saker: test\/fixtures\/not-an-app\.ts exited \(code 1\) before it listened\n$/,
     )
-    const closed = await saker_(['bench', 'http://127.0.0.1:9/', '-d', '1', '-w', '0', '-c', '1'])
+    const closed = await runSaker(['bench', 'http://127.0.0.1:9/', '-d', '1', '-w', '0', '-c', '1'])
     assert.equal(closed.code, 1)
     assert.match(
       closed.stderr,
@@ -196,22 +165,22 @@ describe('saker bench', () => {
       [['bench', 'http://127.0.0.1:1/', '--path', 'json'], '--path must start with /'],
       [['nope'], 'unknown command "nope"'],
     ] as const) {
-      const run = await saker_([...args])
+      const run = await runSaker([...args])
       assert.equal(run.code, 2, args.join(' '))
       assert.equal(run.stderr, usage(message))
       assert.equal(run.stdout, '')
     }
-    const unknown = await saker_(['bench', 'http://127.0.0.1:1/', '--nope'])
+    const unknown = await runSaker(['bench', 'http://127.0.0.1:1/', '--nope'])
     assert.equal(unknown.code, 2)
     assert.match(unknown.stderr, /^saker: Unknown option '--nope'.*\nRun `saker help` for usage\.\n$/s)
   })
 
   it('prints its usage and version', async () => {
-    const help = await saker_(['help'])
+    const help = await runSaker(['help'])
     assert.equal(help.code, 0)
     assert.match(help.stdout, /^Usage: saker <command> \[options\]\n/)
     assert.match(help.stdout, /-r, --rate <n>/)
-    const version = await saker_(['--version'])
+    const version = await runSaker(['--version'])
     assert.equal(version.stdout, `${VERSION}\n`)
   })
 })

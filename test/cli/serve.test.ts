@@ -6,29 +6,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { runSaker, usage } from '../helpers/cli.ts'
 import { startSaker } from '../serve/serve-process.ts'
 
-async function saker_(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', '--conditions=saker-source', 'bin/saker.js', ...args],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  )
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', (chunk) => {
-    stdout += chunk
-  })
-  child.stderr.on('data', (chunk) => {
-    stderr += chunk
-  })
-  const [code] = await once(child, 'close')
-  return { code, stdout, stderr }
-}
-
-const usage = (message: string) => `saker: ${message}\nRun \`saker help\` for usage.\n`
 const APP = 'test/fixtures/serve-app.ts'
 
 describe('saker serve and dev', () => {
@@ -42,7 +22,7 @@ describe('saker serve and dev', () => {
       [['serve', APP, '--http2'], '--http2 needs TLS: --tls-cert and --tls-key, or --auto-tls'],
       [['dev', APP, '--watch', 'nowhere'], '--watch: "nowhere" does not exist'],
     ] as const) {
-      const run = await saker_([...args])
+      const run = await runSaker([...args])
       assert.equal(run.code, 2, args.join(' '))
       assert.equal(run.stderr, usage(message))
       assert.equal(run.stdout, '')
@@ -50,10 +30,10 @@ describe('saker serve and dev', () => {
   })
 
   it('exits 1 with the reason when the app does not start, with or without workers', async () => {
-    const alone = await saker_(['serve', 'test/fixtures/not-an-app.ts', '-p', '0'])
+    const alone = await runSaker(['serve', 'test/fixtures/not-an-app.ts', '-p', '0'])
     assert.equal(alone.code, 1)
     assert.match(alone.stderr, /not-an-app\.ts must `export default` a saker app/)
-    const workers = await saker_(['serve', 'test/fixtures/not-an-app.ts', '-p', '0', '-w', '2'])
+    const workers = await runSaker(['serve', 'test/fixtures/not-an-app.ts', '-p', '0', '-w', '2'])
     assert.equal(workers.code, 1)
     assert.match(workers.stderr, /saker: a worker exited \(code 1, signal null\) before the app listened\n$/)
   })
