@@ -34,8 +34,14 @@ app.addHook(
 // GET /healthz and /readyz for the load balancer; /readyz fails while the database is down.
 health(app, { checks: { database: databaseCheck(db) } })
 
-// Live clients hear of every row created, through whichever instance it was created.
-app.ws('/api/v1/live', { open: (socket) => socket.subscribe('created') })
+// Live clients hear of every row created, through whichever instance it was created; the first
+// message tells them they are subscribed everywhere (Redis included), so nothing after it is missed.
+app.ws('/api/v1/live', {
+  open: async (socket) => {
+    await socket.subscribe('created')
+    socket.json({ subscribed: 'created' })
+  },
+})
 app.addHook('onResponse', (ctx) => {
   if (ctx.res.statusCode === 201) app.publish('created', { location: ctx.responseHeaders?.location })
 })

@@ -181,22 +181,32 @@ describe('examples/deployment: two instances behind nginx, sharing PostgreSQL an
     assert.equal(typeof body.checks.database.duration, 'number')
   })
 
-  it('tells live clients on both instances of a member created through either', async () => {
-    const open = (): Promise<{ socket: WebSocket; upstream: string; next: Promise<unknown> }> =>
+  it('tells live clients on both instances of a member created through either', {
+    timeout: 20_000,
+  }, async () => {
+    const open = (): Promise<{ socket: WebSocket; upstream: string; next: () => Promise<unknown> }> =>
       new Promise((resolve, reject) => {
         const socket = new WebSocket(`${base.replace('http', 'ws')}/api/v1/live`)
         let upstream = ''
         socket.once('upgrade', (res) => {
           upstream = res.headers['x-upstream'] as string
         })
-        const next = new Promise((message) =>
-          socket.once('message', (data) => message(JSON.parse(String(data)))),
-        )
+        const messages: unknown[] = []
+        const waiting: Array<(message: unknown) => void> = []
+        socket.on('message', (data) => {
+          const message = JSON.parse(String(data))
+          const take = waiting.shift()
+          if (take) take(message)
+          else messages.push(message)
+        })
+        const next = () =>
+          messages.length > 0 ? Promise.resolve(messages.shift()) : new Promise((take) => waiting.push(take))
         socket.once('open', () => resolve({ socket, upstream, next }))
         socket.once('error', reject)
       })
     const clients = [await open(), await open()]
     try {
+      for (const client of clients) assert.deepEqual(await client.next(), { subscribed: 'created' })
       assert.deepEqual(
         clients.map((client) => client.upstream).sort(),
         ports.map((port) => `127.0.0.1:${port}`).sort(),
@@ -208,7 +218,7 @@ describe('examples/deployment: two instances behind nginx, sharing PostgreSQL an
       })
       assert.equal(created.status, 201)
       const location = created.headers.get('location')
-      for (const client of clients) assert.deepEqual(await client.next, { location })
+      for (const client of clients) assert.deepEqual(await client.next(), { location })
     } finally {
       for (const client of clients) client.socket.close()
     }
