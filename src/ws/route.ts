@@ -1,5 +1,6 @@
+import { createRequire } from 'node:module'
 import secureJson from 'secure-json-parse'
-import { type WebSocket, WebSocketServer } from 'ws'
+import type { WebSocket, WebSocketServer } from 'ws'
 import type { Context } from '../context.ts'
 import { asHttpError, HttpError, toProblem } from '../errors.ts'
 import { compileValidator, type Validator } from '../schema/validate.ts'
@@ -9,6 +10,14 @@ import type { PubSub } from './pubsub.ts'
 import { type SendLimits, ServerWebSocket } from './socket.ts'
 import type { WebSocketHandlers, WebSocketRouteOptions } from './types.ts'
 import { takeUpgrade } from './upgrade.ts'
+
+// PERF: `ws` loads with the first WebSocket route (synchronously, at registration), so apps
+// without one do not pay its ~50 ms at start-up.
+let ws: typeof import('ws') | undefined
+function loadWs(): typeof import('ws') {
+  ws ??= createRequire(import.meta.url)('ws') as typeof import('ws')
+  return ws
+}
 
 const MiB = 1024 * 1024
 const JSON_OPTIONS = { protoAction: 'error', constructorAction: 'error' } as const
@@ -53,7 +62,7 @@ export class WebSocketRoute {
     }
     const heartbeat = options.heartbeat ?? 30_000
     this.#heartbeat = heartbeat === false ? null : new Heartbeat(heartbeat)
-    this.server = new WebSocketServer({
+    this.server = new (loadWs().WebSocketServer)({
       noServer: true,
       clientTracking: false,
       perMessageDeflate: false,
