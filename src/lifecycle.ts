@@ -61,7 +61,7 @@ export function run(runtime: Runtime, ctx: Context): void {
   const route = ctx.route
   if (runtime.accessLog || route.hooks.onResponse.length > 0) track(runtime, ctx)
   if (!route.plain) {
-    void runFull(runtime, ctx)
+    proceed(runtime, ctx, 0)
     return
   }
   // PERF: the common GET route runs synchronously, with no promise, when its handler is sync.
@@ -90,56 +90,135 @@ async function settle(runtime: Runtime, ctx: Context, pending: Thenable): Promis
   reply(runtime, ctx)
 }
 
-async function runFull(runtime: Runtime, ctx: Context): Promise<void> {
+/**
+ * Steps 2-7 from the `onRequest` hook `firstHook` on.
+ *
+ * PERF: synchronous for as long as hooks, middleware and handler return plain values (a CORS
+ * check, an in-memory rate limit, a sync handler): the first promise moves the rest after it, so
+ * a request pays for promises only where something really waits.
+ */
+function proceed(runtime: Runtime, ctx: Context, firstHook: number): void {
   const route = ctx.route
+  const hooks = route.hooks.onRequest
+  let pending: Thenable | undefined
   try {
-    for (const hook of route.hooks.onRequest) {
-      const result = hook(ctx)
-      if (isThenable(result)) await result
-      if (ctx.replied) return reply(runtime, ctx)
+    for (let index = firstHook; index < hooks.length; index++) {
+      const result = (hooks[index] as (typeof hooks)[number])(ctx)
+      if (isThenable(result)) {
+        void resumeAfterHook(runtime, ctx, result, index + 1)
+        return
+      }
+      if (ctx.replied) {
+        void reply(runtime, ctx)
+        return
+      }
     }
     if (route.readsBody && hasBody(ctx.req)) {
-      const raw = await readBody(ctx.req, route.bodyLimit)
-      ctx.body = parseBody(ctx.req.headers['content-type'], raw)
+      void readBodyAndHandle(runtime, ctx)
+      return
     }
-    checkInput(ctx)
-    if (route.middleware.length === 0) await runHandler(ctx)
-    else await dispatchMiddleware(ctx, 0, -1)
+    pending = handle(ctx)
+  } catch (error) {
+    void fail(runtime, ctx, error)
+    return
+  }
+  if (pending === undefined) void reply(runtime, ctx)
+  else void replyWhenDone(runtime, ctx, pending)
+}
+
+async function resumeAfterHook(
+  runtime: Runtime,
+  ctx: Context,
+  hook: Thenable,
+  nextHook: number,
+): Promise<void> {
+  try {
+    await hook
+  } catch (error) {
+    return fail(runtime, ctx, error)
+  }
+  if (ctx.replied) return reply(runtime, ctx)
+  proceed(runtime, ctx, nextHook)
+}
+
+async function readBodyAndHandle(runtime: Runtime, ctx: Context): Promise<void> {
+  try {
+    const raw = await readBody(ctx.req, ctx.route.bodyLimit)
+    ctx.body = parseBody(ctx.req.headers['content-type'], raw)
+    await handle(ctx)
   } catch (error) {
     return fail(runtime, ctx, error)
   }
   return reply(runtime, ctx)
 }
 
-async function runHandler(ctx: Context): Promise<void> {
-  for (const hook of ctx.route.hooks.preHandler) {
-    const result = hook(ctx)
-    if (isThenable(result)) await result
-    if (ctx.replied) return
+async function replyWhenDone(runtime: Runtime, ctx: Context, pending: Thenable): Promise<void> {
+  try {
+    await pending
+  } catch (error) {
+    return fail(runtime, ctx, error)
   }
-  let result = ctx.route.handler(ctx)
-  if (isThenable(result)) result = await result
-  keepResult(ctx, result)
+  return reply(runtime, ctx)
 }
 
-/** Koa-style dispatch: `next` of middleware `i` runs middleware `i + 1`, the last one the handler. */
-function dispatchMiddleware(ctx: Context, index: number, lastCalled: number): Promise<unknown> {
-  if (index <= lastCalled) return Promise.reject(new Error('next() was called more than once'))
+/** Steps 4-7: validation, then middleware around the handler. `undefined` when done synchronously. */
+function handle(ctx: Context): Thenable | undefined {
+  checkInput(ctx)
+  return ctx.route.middleware.length === 0 ? runHandler(ctx, 0) : dispatchMiddleware(ctx, 0, -1)
+}
+
+/** Steps 6-7 from the `preHandler` hook `firstHook` on; `undefined` when done synchronously. */
+function runHandler(ctx: Context, firstHook: number): Thenable | undefined {
+  const hooks = ctx.route.hooks.preHandler
+  for (let index = firstHook; index < hooks.length; index++) {
+    const result = (hooks[index] as (typeof hooks)[number])(ctx)
+    if (isThenable(result)) return resumeAfterPreHandler(ctx, result, index + 1)
+    if (ctx.replied) return undefined
+  }
+  const result = ctx.route.handler(ctx)
+  if (isThenable(result)) return keepAwaited(ctx, result)
+  keepResult(ctx, result)
+  return undefined
+}
+
+async function resumeAfterPreHandler(ctx: Context, hook: Thenable, nextHook: number): Promise<void> {
+  await hook
+  if (!ctx.replied) await runHandler(ctx, nextHook)
+}
+
+async function keepAwaited(ctx: Context, pending: Thenable): Promise<void> {
+  keepResult(ctx, await pending)
+}
+
+/**
+ * What `next()` returns when the rest of the chain finished synchronously: one settled promise
+ * for every request, so a middleware that returns `next()` keeps the request synchronous.
+ */
+export const NEXT_DONE: Promise<void> = Promise.resolve()
+
+/**
+ * Koa-style dispatch: `next` of middleware `i` runs middleware `i + 1`, the last one the handler.
+ * `undefined` when the chain finished synchronously.
+ */
+function dispatchMiddleware(ctx: Context, index: number, lastCalled: number): Thenable | undefined {
+  if (index <= lastCalled) throw new Error('next() was called more than once')
   const middleware = ctx.route.middleware[index]
-  if (middleware === undefined) return runHandler(ctx)
+  if (middleware === undefined) return runHandler(ctx, 0)
   // NOTE: one `next` per middleware and request is the price of `(ctx, next)`; routes without middleware never pay it.
   let called = index
   const next = (): Promise<void> => {
-    const result = dispatchMiddleware(ctx, index + 1, called)
-    called = index + 1
-    return result as Promise<void>
+    let rest: Thenable | undefined
+    try {
+      rest = dispatchMiddleware(ctx, index + 1, called)
+    } catch (error) {
+      return Promise.reject(error)
+    } finally {
+      called = index + 1
+    }
+    return rest === undefined ? NEXT_DONE : (rest as Promise<void>)
   }
-  try {
-    const result = middleware(ctx, next)
-    return isThenable(result) ? (result as Promise<unknown>) : Promise.resolve(result)
-  } catch (error) {
-    return Promise.reject(error)
-  }
+  const result = middleware(ctx, next)
+  return result === NEXT_DONE || !isThenable(result) ? undefined : result
 }
 
 function keepResult(ctx: Context, result: unknown): void {
@@ -241,24 +320,46 @@ export function serializeValue(route: CompiledRoute, status: number, value: unkn
 // is all there is left to do.
 function ignoreStreamEnd(): void {}
 
-async function sendAfterHooks(
+/** Step 9 from the `onSend` hook `firstHook` on, synchronously until a hook returns a promise. */
+function sendAfterHooks(
   runtime: Runtime,
   ctx: Context,
   status: number,
   body: string | Buffer | null,
   type: string | undefined,
-): Promise<void> {
+  firstHook = 0,
+): void | Promise<void> {
+  const hooks = ctx.route.hooks.onSend
   let payload = body
   try {
-    for (const hook of ctx.route.hooks.onSend) {
-      let replaced = hook(ctx, payload)
-      if (isThenable(replaced)) replaced = await replaced
+    for (let index = firstHook; index < hooks.length; index++) {
+      const replaced = (hooks[index] as (typeof hooks)[number])(ctx, payload)
+      if (isThenable(replaced)) return resumeOnSend(runtime, ctx, status, payload, type, replaced, index + 1)
       if (typeof replaced === 'string' || Buffer.isBuffer(replaced)) payload = replaced
     }
   } catch (error) {
     return fail(runtime, ctx, error)
   }
   write(runtime, ctx, status, payload, type)
+}
+
+async function resumeOnSend(
+  runtime: Runtime,
+  ctx: Context,
+  status: number,
+  body: string | Buffer | null,
+  type: string | undefined,
+  hook: Thenable,
+  nextHook: number,
+): Promise<void> {
+  let payload = body
+  try {
+    const replaced = await hook
+    if (typeof replaced === 'string' || Buffer.isBuffer(replaced)) payload = replaced
+  } catch (error) {
+    return fail(runtime, ctx, error)
+  }
+  return sendAfterHooks(runtime, ctx, status, payload, type, nextHook)
 }
 
 function writeHead(

@@ -129,6 +129,76 @@ describe('the order of docs/lifecycle.md', () => {
   })
 })
 
+describe('sync and async steps mixed', () => {
+  test('a sync middleware returning next() around an async handler waits for it', async () => {
+    const calls: string[] = []
+    const app = saker({ logger: false })
+    app.addHook('onRequest', () => void calls.push('onRequest'))
+    app.use((_ctx, next) => {
+      calls.push('sync middleware')
+      return next()
+    })
+    app.get('/x', {}, async () => {
+      await sleep(5)
+      calls.push('handler')
+      return { late: true }
+    })
+
+    const res = await within(2000, inject(app, '/x'))
+    assert.equal(res.statusCode, 200)
+    assert.deepEqual(res.json(), { late: true })
+    assert.deepEqual(calls, ['onRequest', 'sync middleware', 'handler'])
+  })
+
+  test('an async middleware sees the reply a sync chain set, and may change it', async () => {
+    const app = saker({ logger: false })
+    app.use(async (ctx, next) => {
+      await next()
+      ctx.header('x-seen', String(ctx.payload?.kind))
+    })
+    app.use((_ctx, next) => next())
+    app.get('/x', {}, () => ({ ok: true }))
+
+    const res = await inject(app, '/x')
+    assert.equal(res.statusCode, 200)
+    assert.equal(res.headers['x-seen'], 'value')
+    assert.deepEqual(res.json(), { ok: true })
+  })
+
+  test('a sync throw under a sync middleware reaches the error reply with its status', async () => {
+    const app = saker({ logger: false })
+    app.use((_ctx, next) => next())
+    app.get('/x', {}, () => {
+      throw new HttpError(409, 'Taken.')
+    })
+
+    const res = await inject(app, '/x')
+    assert.equal(res.statusCode, 409)
+    assert.deepEqual(res.json(), {
+      type: 'about:blank',
+      title: 'Conflict',
+      status: 409,
+      code: 'CONFLICT',
+      detail: 'Taken.',
+      instance: '/x',
+    })
+  })
+
+  test('an async onSend hook replaces the payload for the sync hooks after it', async () => {
+    const app = saker({ logger: false })
+    app.addHook('onSend', async (_ctx, payload) => {
+      await sleep(5)
+      return `[${String(payload)}]`
+    })
+    app.addHook('onSend', (_ctx, payload) => `${String(payload)}!`)
+    app.get('/x', {}, () => 'hi')
+
+    const res = await inject(app, '/x')
+    assert.equal(res.payload, '["hi"]!')
+    assert.equal(res.headers['content-length'], '7')
+  })
+})
+
 describe('stopping early', () => {
   test('a reply set by an onRequest hook ends the request: no middleware, preHandler or handler', async () => {
     const calls: string[] = []

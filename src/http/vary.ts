@@ -15,8 +15,11 @@ export function appendVary(ctx: Context, field: string): void {
     return
   }
   const current = String(existing)
-  if (current === '*') return
+  if (current === '*' || current === field) return
+  // PERF: the common case, a field not named yet, costs one search and no split.
   const lower = field.toLowerCase()
-  for (const name of current.split(',')) if (name.trim().toLowerCase() === lower) return
+  if (current.toLowerCase().includes(lower)) {
+    for (const name of current.split(',')) if (name.trim().toLowerCase() === lower) return
+  }
   headers.vary = `${current}, ${field}`
 }

@@ -14,7 +14,7 @@ import { type Encoding, preferredEncoding } from '../http/accept-encoding.ts'
 import { closeWithResponse } from '../http/close-with-response.ts'
 import { isCompressible } from '../http/compressible.ts'
 import { appendVary } from '../http/vary.ts'
-import { serializeValue } from '../lifecycle.ts'
+import { NEXT_DONE, serializeValue } from '../lifecycle.ts'
 import type { Middleware, Next } from '../types.ts'
 
 /** Options of `compress()`. */
@@ -27,7 +27,7 @@ export interface CompressOptions {
   brotliQuality?: number
   /** gzip level, 1-9. Default `6`. */
   gzipLevel?: number
-  /** Which content types are worth compressing. Default: text, JSON, JavaScript, XML, SVG, wasm (not images, video, archives or `text/event-stream`). */
+  /** Which content types are worth compressing (a pure function of the type: its last answer is reused). Default: text, JSON, JavaScript, XML, SVG, wasm (not images, video, archives or `text/event-stream`). */
   compressible?: (contentType: string) => boolean
 }
 
@@ -65,13 +65,34 @@ export function compress(options: CompressOptions = {}): Middleware {
     encodings,
     brotli: { params: { [constants.BROTLI_PARAM_QUALITY]: options.brotliQuality ?? 4 } },
     gzip: { level: options.gzipLevel ?? 6 },
-    compressible: options.compressible ?? isCompressible,
+    compressible: lastAnswerKept(options.compressible ?? isCompressible),
   }
   return (ctx, next) => compressReply(settings, ctx, next)
 }
 
-async function compressReply(settings: Settings, ctx: Context, next: Next): Promise<void> {
-  await next()
+/** PERF: replies of one API mostly share a content type; the last answer is kept for the next. */
+function lastAnswerKept(compressible: (contentType: string) => boolean): (contentType: string) => boolean {
+  let lastType = ''
+  let lastAnswer = false
+  return (contentType) => {
+    if (contentType !== lastType) {
+      lastAnswer = compressible(contentType)
+      lastType = contentType
+    }
+    return lastAnswer
+  }
+}
+
+// PERF: sync when the rest of the chain is (see NEXT_DONE), so a reply too small to compress costs
+// no promise.
+function compressReply(settings: Settings, ctx: Context, next: Next): void | Promise<void> {
+  const rest = next()
+  if (rest === NEXT_DONE) return compressPayload(settings, ctx)
+  return rest.then(() => compressPayload(settings, ctx))
+}
+
+/** Compresses the reply that the rest of the chain set; a promise only while zlib works. */
+function compressPayload(settings: Settings, ctx: Context): void | Promise<void> {
   const payload = ctx.payload
   if (payload === null || ctx.res.headersSent) return
   const status = ctx.statusCode === 0 ? 200 : ctx.statusCode
@@ -106,7 +127,17 @@ async function compressReply(settings: Settings, ctx: Context, next: Next): Prom
     ctx.payload = { kind: 'raw', value: body }
     return
   }
-  // NOTE: the async zlib calls run on the thread pool, so a large body does not stall the event loop.
+  return compressBody(settings, ctx, headers, body, encoding)
+}
+
+// NOTE: the async zlib calls run on the thread pool, so a large body does not stall the event loop.
+async function compressBody(
+  settings: Settings,
+  ctx: Context,
+  headers: Record<string, string | number | string[]>,
+  body: string | Buffer,
+  encoding: Encoding,
+): Promise<void> {
   const compressed =
     encoding === 'br' ? await brotliAsync(body, settings.brotli) : await gzipAsync(body, settings.gzip)
   ctx.payload = { kind: 'raw', value: compressed }
