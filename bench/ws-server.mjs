@@ -1,5 +1,5 @@
 // The echo servers of bench/ws.mjs: `saker` (app.ws) or `ws` (the ws package alone). Prints the
-// port once listening; run with --import tsx --conditions=saker-source for saker's source.
+// port once listening. saker is the built package (npm run build).
 import { WebSocketServer } from 'ws'
 
 const kind = process.argv[2]

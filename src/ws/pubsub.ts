@@ -88,9 +88,11 @@ export class PubSub {
   #deliver = (envelope: Envelope): void => {
     const sockets = this.#topics.get(envelope.topic)
     if (sockets === undefined) return
-    const data = envelope.binary ? Buffer.from(envelope.data, 'base64') : envelope.data
+    // PERF: encoded once for all the subscribers.
+    const binary = envelope.binary === true
+    const bytes = Buffer.from(envelope.data, binary ? 'base64' : 'utf8')
     for (const socket of sockets) {
-      if (socket.id !== envelope.except) socket.send(data)
+      if (socket.id !== envelope.except) socket.sendFrame(bytes, binary)
     }
   }
 }

@@ -7,7 +7,7 @@ import { compileValidator, type Validator } from '../schema/validate.ts'
 import type { Handler } from '../types.ts'
 import { Heartbeat } from './heartbeat.ts'
 import type { PubSub } from './pubsub.ts'
-import { type SendLimits, ServerWebSocket } from './socket.ts'
+import { handling, type SendLimits, ServerWebSocket } from './socket.ts'
 import type { WebSocketHandlers, WebSocketRouteOptions } from './types.ts'
 import { takeUpgrade } from './upgrade.ts'
 
@@ -119,8 +119,10 @@ export class WebSocketRoute {
     const handler = this.#handlers.message
     if (handler === undefined) return
     let message: unknown
-    if (this.#validator === null) message = isBinary ? data : data.toString()
-    else {
+    if (this.#validator === null) {
+      if (!isBinary) return this.#receiveText(socket, data, handler, ctx, fail)
+      message = data
+    } else {
       try {
         message = secureJson.parse(data.toString(), undefined, JSON_OPTIONS)
       } catch {
@@ -137,6 +139,24 @@ export class WebSocketRoute {
       settle(handler(socket, message, ctx), fail)
     } catch (error) {
       fail(error)
+    }
+  }
+
+  #receiveText(
+    socket: ServerWebSocket,
+    data: Buffer,
+    handler: NonNullable<WebSocketHandlers<any, any>['message']>,
+    ctx: Context,
+    fail: (error: unknown) => void,
+  ): void {
+    const text = data.toString()
+    handling(text, data)
+    try {
+      settle(handler(socket, text, ctx), fail)
+    } catch (error) {
+      fail(error)
+    } finally {
+      handling(undefined, undefined)
     }
   }
 

@@ -5,6 +5,18 @@ import type { SlowConsumerPolicy } from './types.ts'
 
 // SPEC(WHATWG WebSockets): readyState 1 is OPEN.
 const OPEN = 1
+const TEXT = { binary: false } as const
+const BINARY = { binary: true } as const
+
+// The text message a handler is running for, and the bytes it arrived as (see `send`).
+let handledText: string | undefined
+let handledBytes: Buffer | undefined
+
+/** @internal marks the text message whose handler runs now; `undefined` once it returns. */
+export function handling(text: string | undefined, bytes: Buffer | undefined): void {
+  handledText = text
+  handledBytes = bytes
+}
 // A random per-process prefix and a counter: unique across workers and instances, for `publish`'s "not me".
 const ID_PREFIX = randomBytes(6).toString('base64url')
 let socketCount = 0
@@ -62,13 +74,24 @@ export class ServerWebSocket {
    * `slowConsumer: 'close'`, the socket is closed with 1013).
    */
   send(data: string | Buffer): boolean {
+    if (typeof data !== 'string') return this.sendFrame(data, true)
+    // PERF: the text of the message being handled, sent back or relayed, goes as the bytes it came in.
+    return this.sendFrame(data === handledText ? (handledBytes as Buffer) : Buffer.from(data), false)
+  }
+
+  /**
+   * @internal sends `bytes` as one text or binary message, within the send limits (see `send`).
+   * Text goes as bytes: `ws` would write a string as a chunk of its own, which costs the socket's
+   * write more than encoding it here.
+   */
+  sendFrame(bytes: Buffer, binary: boolean): boolean {
     const raw = this.raw
     if (raw.readyState !== OPEN) return false
     if (raw.bufferedAmount > this.#limits.sendBufferLimit) {
       if (this.#limits.slowConsumer === 'close') raw.close(1013, 'The client reads too slowly')
       return false
     }
-    raw.send(data)
+    raw.send(bytes, binary ? BINARY : TEXT)
     return true
   }
 

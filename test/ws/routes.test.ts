@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { after, before, describe, test } from 'node:test'
-import { HttpError, saker, t } from '../../src/index.ts'
+import { HttpError, type ServerWebSocket, saker, t } from '../../src/index.ts'
 import { serve, type TestServer } from '../../src/testing/index.ts'
 import { RawClient } from '../helpers/raw-http.ts'
 import { refusal, TestSocket } from '../helpers/ws-client.ts'
@@ -17,6 +17,17 @@ describe('WebSocket routes', { timeout: 10_000 }, () => {
     seen.push(`onResponse ${ctx.res.statusCode}`)
   })
   app.ws('/echo', { message: (socket, data) => socket.send(data) })
+  const relayed = new Set<ServerWebSocket>()
+  app.ws('/relay', {
+    open: (socket) => void relayed.add(socket),
+    close: (socket) => void relayed.delete(socket),
+    message: async (socket, text) => {
+      for (const other of relayed) other.send(text)
+      socket.send(`${text}, again`)
+      await new Promise((resolve) => setImmediate(resolve))
+      socket.send(text)
+    },
+  })
   app.ws(
     '/rooms/:room/users/:id',
     { params: t.Object({ room: t.String(), id: t.Integer() }), query: t.Object({ lang: t.String() }) },
@@ -60,6 +71,15 @@ describe('WebSocket routes', { timeout: 10_000 }, () => {
     socket.send(Buffer.from([1, 2, 3]))
     assert.deepEqual(await socket.next(), Buffer.from([1, 2, 3]))
     assert.deepEqual(await socket.close(), { code: 1005, reason: '' })
+  })
+
+  test('a text message relayed while handled, and after an await, arrives as the same text everywhere', async () => {
+    const a = await TestSocket.open(`${base}/relay`)
+    const b = await TestSocket.open(`${base}/relay`)
+    a.send('café ✓')
+    assert.equal(await b.next(), 'café ✓')
+    assert.deepEqual([await a.next(), await a.next(), await a.next()], ['café ✓', 'café ✓, again', 'café ✓'])
+    await Promise.all([a.close(), b.close()])
   })
 
   test('the upgrade runs the app hooks (onResponse with 101), with decoded and coerced params and the query', async () => {
