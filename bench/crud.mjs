@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { get } from './lib/check.mjs'
 import { fixedRate } from './lib/fixed-rate.mjs'
+import { setupMembersTable, shapeOf } from './lib/members.mjs'
 import { pinPostgres } from './lib/postgres.mjs'
 import { median, round, summarize } from './lib/report.mjs'
 import {
@@ -30,7 +31,6 @@ import { killWrk, wrk } from './lib/wrk.mjs'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const WARMUP_S = 3
-const PG = ['-h', '127.0.0.1', '-p', '5432', '-U', 'postgres', '-d', 'test', '-v', 'ON_ERROR_STOP=1', '-qAt']
 
 const PAGE = '/api/v1/members?page=3&results_per_page=20'
 const ONE = '/api/v1/members/42'
@@ -126,31 +126,7 @@ function options() {
   }
 }
 
-function psql(sqlText) {
-  const r = spawnSync('psql', [...PG, '-c', sqlText], { encoding: 'utf8' })
-  if (r.status !== 0) throw new Error(`psql failed: ${(r.stderr || r.error?.message || '').trim()}`)
-  return r.stdout.trim()
-}
-
-/** Creates and fills bench_members once; a no-op when it already holds its 10,000 rows. */
-function setupTable() {
-  psql(`CREATE TABLE IF NOT EXISTS bench_members (
-    id serial PRIMARY KEY,
-    first_name text NOT NULL,
-    last_name text NOT NULL,
-    email text NOT NULL UNIQUE
-  )`)
-  const n = Number(psql('SELECT count(*) FROM bench_members'))
-  if (n === 10_000) return log('bench_members: 10,000 rows, ready')
-  log(`bench_members: ${n} rows, refilling with 10,000`)
-  psql(`TRUNCATE bench_members RESTART IDENTITY;
-    INSERT INTO bench_members (first_name, last_name, email)
-      SELECT 'First' || i, 'Last' || (i % 500), 'member' || i || '@example.com' FROM generate_series(1, 10000) i;
-    ANALYZE bench_members`)
-}
-
 const MEMBER_KEYS = 'email,first_name,id,last_name'
-const shapeOf = (m) => Object.keys(m).sort().join(',')
 
 /** 200, JSON, and the expected shape: a 20-row page envelope or member 42. Returns the parsed body. */
 async function validate(port, path) {
@@ -262,7 +238,7 @@ const label = (path) =>
 async function main() {
   const opts = options()
   if (os.availableParallelism() < 2) throw new Error('needs 2 CPUs')
-  setupTable()
+  setupMembersTable(log)
   PEERS = availablePeers()
   const pinned = pinPostgres()
   log(pinned ? `PostgreSQL: ${pinned} processes pinned to CPU 0` : 'PostgreSQL: no local process to pin')

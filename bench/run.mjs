@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { barChart } from './lib/chart.mjs'
 import { checkFortunes, checkJson, checkWorld, checkWorlds, validate } from './lib/check.mjs'
+import { MEMBER_ONE, MEMBERS_PAGE, setupMembersTable } from './lib/members.mjs'
 import { pinPostgres } from './lib/postgres.mjs'
 import { markdown, median, round, summarize } from './lib/report.mjs'
 import {
@@ -46,6 +47,8 @@ const FORTUNES = { path: '/fortunes', type: 'text/html', check: checkFortunes, d
 const UPDATES = { path: '/updates?queries=20', type: JSON_TYPE, check: checkWorlds(20), database: true }
 const CACHED = { path: '/cached-queries?count=20', type: JSON_TYPE, check: checkWorlds(20), database: true }
 const DATABASE_TESTS = [DB, QUERIES, FORTUNES, UPDATES, CACHED]
+// The newsletter: saker/crud's list page (20 of 10,000 rows, with the count) and item read.
+const MEMBERS = [MEMBERS_PAGE, MEMBER_ONE]
 
 // Display order. `checks` run once per server start; `endpoints` are loaded with wrk.
 const PEERS = [
@@ -61,14 +64,22 @@ const PEERS = [
     // examples/techempower compiled to bench/.build, importing 'saker', i.e. dist/ (see build())
     args: ['bench/apps/saker.mjs'],
     build: true,
-    endpoints: [PLAINTEXT, JSON_EP, MW, ...DATABASE_TESTS],
+    endpoints: [PLAINTEXT, JSON_EP, MW, ...DATABASE_TESTS, ...MEMBERS],
     checks: [MW_INVALID],
   },
   {
     id: 'fastify',
     label: 'fastify',
     args: ['bench/apps/fastify.mjs'],
-    endpoints: [PLAINTEXT, JSON_EP, ...DATABASE_TESTS],
+    endpoints: [PLAINTEXT, JSON_EP, ...DATABASE_TESTS, ...MEMBERS],
+  },
+  {
+    // The same app with node-postgres for the database endpoints (its /plaintext and /json are
+    // the row above's).
+    id: 'fastify-pg',
+    label: 'fastify+pg',
+    args: ['bench/apps/fastify.mjs', 'pg'],
+    endpoints: [...DATABASE_TESTS, ...MEMBERS],
   },
   {
     id: 'express',
@@ -160,6 +171,12 @@ function pythonPeers() {
       command: gunicorn('bench/apps/python', 'flask_app:application'),
       available: withGunicorn('flask'),
       install: 'apt-get install -y python3-flask gunicorn',
+      // Flask-SQLAlchemy for the members endpoints; without it, /plaintext and /json only.
+      optional: {
+        available: python('flask_sqlalchemy, psycopg2'),
+        endpoints: MEMBERS,
+        install: 'apt-get install -y python3-flask-sqlalchemy python3-psycopg2',
+      },
     },
     {
       id: 'tornado',
@@ -174,6 +191,7 @@ function pythonPeers() {
       command: gunicorn('bench/apps/drf', 'app:application'),
       available: withGunicorn('rest_framework, psycopg2'),
       install: 'apt-get install -y python3-djangorestframework python3-psycopg2 gunicorn',
+      endpoints: [PLAINTEXT, JSON_EP, ...MEMBERS],
     },
   ]
 }
@@ -215,6 +233,11 @@ function options() {
   const skipped = peers.filter((p) => p.available !== undefined && !p.available())
   for (const p of skipped) log(`${p.label}: skipped, not installed (${p.install})`)
   peers = peers.filter((p) => !skipped.includes(p))
+  for (const p of peers.filter((p) => p.optional !== undefined)) {
+    if (p.optional.available()) p.endpoints = [...p.endpoints, ...p.optional.endpoints]
+    else
+      log(`${p.label}: ${p.optional.endpoints.map((e) => e.path).join(', ')} skipped (${p.optional.install})`)
+  }
   return { quick: values.quick, rounds, duration, warmup, peers, skipped }
 }
 
@@ -334,6 +357,11 @@ function targets(frameworks, mw) {
   vs('/json saker ≥ 1.4× starlette', sk?.['/json'], ok('starlette')?.['/json'], 1.4)
   vs('/json saker ≥ 4× falcon', sk?.['/json'], ok('falcon')?.['/json'], 4)
   vs('/json saker ≥ 10× django+drf', sk?.['/json'], ok('drf')?.['/json'], 10)
+  // The newsletter (issues 3 and 4), by req/CPU-s as the other database endpoints.
+  const [page, one] = [MEMBERS_PAGE.path, MEMBER_ONE.path]
+  vs('members page saker ≥ 10× django+drf (by req/CPU-s)', sk?.[page], ok('drf')?.[page], 10)
+  vs('members page saker ≥ 1.0× fastify (by req/CPU-s)', sk?.[page], fastify?.[page], 1)
+  vs('member item saker ≥ 1.0× fastify (by req/CPU-s)', sk?.[one], fastify?.[one], 1)
   if (sk && mw) {
     // Stated as a ratio /mw ÷ /json ≥ 1/1.1, i.e. a cost of at most 10%.
     list.push({
@@ -439,6 +467,7 @@ async function main() {
       { cwd: ROOT, encoding: 'utf8' },
     )
     if (setup.status !== 0) throw new Error(`TechEmpower setup failed (is PostgreSQL up?):\n${setup.stderr}`)
+    if (peers.some((p) => p.endpoints.some((e) => e.members))) setupMembersTable(log)
     const pinned = pinPostgres()
     log(pinned ? `PostgreSQL: ${pinned} processes pinned to CPU 0` : 'PostgreSQL: no local process to pin')
   }

@@ -1,14 +1,13 @@
 // Fastify 5, idiomatic: no logger, response schemas (fast-json-stringify serializers). The
-// database tests use postgres.js (bench/apps/lib/techempower-db.mjs), connected on first use.
+// database tests and the members endpoints use postgres.js (lib/techempower-db.mjs), or with the
+// argument `pg`, node-postgres (lib/techempower-db-pg.mjs); both connect on first use.
 import Fastify from 'fastify'
-import {
-  cachedWorlds,
-  clampCount,
-  fortunesPage,
-  readWorld,
-  readWorlds,
-  updateWorlds,
-} from './lib/techempower-db.mjs'
+import { registerMembers } from './lib/fastify-members.mjs'
+
+// `node bench/apps/fastify.mjs pg` runs the database tests on node-postgres instead.
+const driver = process.argv[2] === 'pg' ? './lib/techempower-db-pg.mjs' : './lib/techempower-db.mjs'
+const db = await import(driver)
+const { cachedWorlds, clampCount, fortunesPage, readWorld, readWorlds, updateWorlds } = db
 
 const app = Fastify({ logger: false })
 
@@ -65,5 +64,7 @@ app.get('/fortunes', (_req, reply) => {
   reply.header('server', 'fastify').type('text/html; charset=utf-8')
   return fortunesPage()
 })
+
+registerMembers(app, db)
 
 await app.listen({ port: Number(process.env.PORT ?? 8080), host: '127.0.0.1' })
