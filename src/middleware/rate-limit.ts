@@ -2,6 +2,7 @@ import type { Context } from '../context.ts'
 import { HttpError } from '../errors.ts'
 import type { Redis } from '../redis.ts'
 import type { Next } from '../types.ts'
+import { addressKey } from './rate-limit-key.ts'
 import { MemoryStore } from './rate-limit-memory.ts'
 import { RedisStore } from './rate-limit-redis.ts'
 import type { RateLimitStore } from './rate-limit-store.ts'
@@ -19,10 +20,16 @@ export interface RateLimitOptions {
    */
   algorithm?: 'fixed' | 'sliding'
   /**
-   * Whose requests are counted together: the client address (`ctx.ip`) by default; a user id
-   * or an API key header are as good. `undefined` leaves the request unlimited.
+   * Whose requests are counted together: the client address (`ctx.ip`, an IPv6 one by its
+   * network, see `ipv6Subnet`) by default; a user id or an API key header are as good.
+   * `undefined` leaves the request unlimited.
    */
   key?: (ctx: Context<any>) => string | undefined
+  /**
+   * With the default key, how many leading bits of an IPv6 address make one client: 64 (default,
+   * the network an end site is given) up to 128 (each address alone), or down to 32.
+   */
+  ipv6Subnet?: number
   /**
    * Redis to share the counts across workers and machines: a URL or an ioredis client.
    * Default: `REDIS_URL` when set; `false` counts in this process's memory whatever the environment.
@@ -74,7 +81,16 @@ function seconds(ms: number): number {
   return Math.ceil(ms / 1000)
 }
 
-const byAddress = (ctx: Context) => ctx.ip
+function keyOf(options: RateLimitOptions): (ctx: Context) => string | undefined {
+  const { key, ipv6Subnet = 64 } = options
+  if (!Number.isInteger(ipv6Subnet) || ipv6Subnet < 32 || ipv6Subnet > 128)
+    throw new RangeError(`rateLimit: ipv6Subnet must be a whole number from 32 to 128`)
+  if (key !== undefined) return key
+  return (ctx) => {
+    const ip = ctx.ip
+    return ip === undefined ? undefined : addressKey(ip, ipv6Subnet)
+  }
+}
 
 /**
  * Limits how many requests each client makes per window. Replies carry `RateLimit-Limit`,
@@ -82,20 +98,20 @@ const byAddress = (ctx: Context) => ctx.ip
  * problem with `Retry-After`.
  *
  * @example
- * app.addHook('onRequest', rateLimit({ limit: 100, window: 60_000 })) // 100 a minute per address
+ * app.addHook('onRequest', rateLimit({ limit: 100, window: 60_000 })) // 100 a minute per address (IPv6: per /64)
  * app.addHook('onRequest', rateLimit({ limit: 10, window: 1_000, key: (ctx) => ctx.headers['x-api-key'] as string | undefined }))
  */
 export function rateLimit(options: RateLimitOptions): RateLimiter {
   const policy = policyOf(options)
+  const keyFor = keyOf(options)
   const store = storeOf(options, policy)
-  const keyOf = options.key ?? byAddress
   const failOpen = options.failOpen ?? true
   const limitHeader = String(policy.limit)
   let failing = false
 
   // PERF: the memory store counts synchronously, so a request it allows costs no promise.
   function check(ctx: Context): void | Promise<void> {
-    const key = keyOf(ctx)
+    const key = keyFor(ctx)
     if (key === undefined) return
     let counted: ReturnType<RateLimitStore['hit']>
     try {

@@ -5,23 +5,40 @@
 import assert from 'node:assert/strict'
 import { after, test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { saker, t } from '../../src/index.ts'
+import { type SakerOptions, saker, t } from '../../src/index.ts'
 import { type RateLimiter, type RateLimitOptions, rateLimit } from '../../src/middleware/index.ts'
 import { serve } from '../../src/testing/index.ts'
 
 /** How one store is configured: `redis: false`, or a Redis URL and a prefix of its own. */
 export type StoreOptions = () => Partial<RateLimitOptions>
 
-/** An app whose routes all go through `limiter`, served on a free port. */
-export async function limitedServer(limiter: RateLimiter) {
-  const app = saker({ logger: false })
+/** An app whose routes all go through `limiter`. */
+export function limitedApp(limiter: RateLimiter, options: SakerOptions = {}) {
+  const app = saker({ logger: false, ...options })
   app.addHook('onRequest', limiter)
   app.get('/limited', {}, () => ({ ok: true }))
   app.get('/missing', {}, () => {
     throw new Error('never called: the 404 comes from the route below')
   })
   app.post('/members', { body: t.Object({ email: t.String() }) }, () => ({ ok: true }))
-  return serve(app)
+  return app
+}
+
+/** `limitedApp()` served on a free port. */
+export function limitedServer(limiter: RateLimiter, options: SakerOptions = {}) {
+  return serve(limitedApp(limiter, options))
+}
+
+/** The problem a request to /limited over the limit gets, `seconds` before it may try again. */
+export function tooManyRequests(seconds: number) {
+  return {
+    type: 'about:blank',
+    title: 'Too Many Requests',
+    status: 429,
+    code: 'TOO_MANY_REQUESTS',
+    detail: `Too many requests; try again in ${seconds} s.`,
+    instance: '/limited',
+  }
 }
 
 export function headersOf(res: Response) {
@@ -66,14 +83,7 @@ export function rateLimitCases(storeOptions: StoreOptions): void {
         retryAfter: '10',
       })
       assert.equal(refused.headers.get('content-type'), 'application/problem+json')
-      assert.deepEqual(await refused.json(), {
-        type: 'about:blank',
-        title: 'Too Many Requests',
-        status: 429,
-        code: 'TOO_MANY_REQUESTS',
-        detail: 'Too many requests; try again in 10 s.',
-        instance: '/limited',
-      })
+      assert.deepEqual(await refused.json(), tooManyRequests(10))
     } finally {
       await server.close()
     }
@@ -103,6 +113,66 @@ export function rateLimitCases(storeOptions: StoreOptions): void {
       }
     } finally {
       await server.close()
+    }
+  })
+
+  test('by default, an IPv6 client counts by its /64, an IPv4 one (mapped too) by its address', async () => {
+    const server = await limitedServer(limiter({ limit: 1, window: 10_000 }), { trustProxy: ['loopback'] })
+    try {
+      const from = (address: string) =>
+        fetch(`${server.url}/limited`, { headers: { 'x-forwarded-for': address } })
+      assert.deepEqual(headersOf(await from('2001:db8:1:2::1')), {
+        status: 200,
+        limit: '1',
+        remaining: '0',
+        reset: '10',
+        retryAfter: null,
+      })
+      const refused = await from('2001:db8:1:2:ffff::9')
+      assert.deepEqual(headersOf(refused), {
+        status: 429,
+        limit: '1',
+        remaining: '0',
+        reset: '10',
+        retryAfter: '10',
+      })
+      assert.equal(refused.headers.get('content-type'), 'application/problem+json')
+      assert.deepEqual(await refused.json(), tooManyRequests(10))
+      assert.equal((await from('2001:DB8:1:2:0:0:0:1')).status, 429)
+      assert.equal((await from('2001:db8:1:3::1')).status, 200)
+      assert.equal((await from('192.0.2.1')).status, 200)
+      assert.equal((await from('::ffff:192.0.2.1')).status, 429)
+      assert.equal((await from('192.0.2.2')).status, 200)
+    } finally {
+      await server.close()
+    }
+  })
+
+  // NOTE: a socket cannot vary its client's /64; the X-Forwarded-For test above does that.
+  test('a client on an IPv6 socket is limited', async (t) => {
+    const app = limitedApp(limiter({ limit: 1, window: 10_000 }))
+    let port: number
+    try {
+      ;({ port } = await app.listen({ port: 0, host: '::1' }))
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code
+      if (code !== 'EADDRNOTAVAIL' && code !== 'EAFNOSUPPORT') throw error
+      t.skip('no IPv6 loopback')
+      return
+    }
+    try {
+      assert.equal((await fetch(`http://[::1]:${port}/limited`)).status, 200)
+      const refused = await fetch(`http://[::1]:${port}/limited`)
+      assert.deepEqual(headersOf(refused), {
+        status: 429,
+        limit: '1',
+        remaining: '0',
+        reset: '10',
+        retryAfter: '10',
+      })
+      assert.deepEqual(await refused.json(), tooManyRequests(10))
+    } finally {
+      await app.close()
     }
   })
 

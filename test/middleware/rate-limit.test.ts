@@ -31,6 +31,20 @@ describe('rateLimit, in memory', () => {
     }
   })
 
+  test('ipv6Subnet sets how much of an IPv6 address makes one client', async () => {
+    const limiter = rateLimit({ limit: 1, window: 10_000, redis: false, ipv6Subnet: 48 })
+    const server = await limitedServer(limiter, { trustProxy: ['loopback'] })
+    try {
+      const from = async (address: string) =>
+        (await fetch(`${server.url}/limited`, { headers: { 'x-forwarded-for': address } })).status
+      assert.equal(await from('2001:db8:1:2::1'), 200)
+      assert.equal(await from('2001:db8:1:ffff::1'), 429)
+      assert.equal(await from('2001:db8:2::1'), 200)
+    } finally {
+      await server.close()
+    }
+  })
+
   // NOTE: a mocked clock, not sleeps: on a loaded machine a sleep can overrun into the next window.
   test('expired keys are dropped by a later request, without a timer', (t) => {
     let now = 1_000_000
@@ -70,6 +84,12 @@ describe('rateLimit, in memory', () => {
       assert.throws(() => rateLimit({ limit: 1, window: 1000, redis: false, maxKeys }), {
         name: 'RangeError',
         message: 'rateLimit: maxKeys must be a positive integer',
+      })
+    }
+    for (const ipv6Subnet of [Number.NaN, 31, 129, 64.5]) {
+      assert.throws(() => rateLimit({ limit: 1, window: 1000, redis: false, ipv6Subnet }), {
+        name: 'RangeError',
+        message: 'rateLimit: ipv6Subnet must be a whole number from 32 to 128',
       })
     }
   })

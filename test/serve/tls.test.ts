@@ -43,12 +43,23 @@ function httpsGet(url: string): Promise<Answer> {
   })
 }
 
-/** GET over HTTP/2, trusting only the generated CA. */
-function h2Get(url: string, path: string): Promise<{ headers: Record<string, unknown>; body: string }> {
+/**
+ * GET over HTTP/2, trusting only the generated CA. With `onStarted`, the request says
+ * `Expect: 100-continue`: node's server answers `100 Continue` as it hands the request to the
+ * app, and `onStarted` is called then.
+ */
+function h2Get(
+  url: string,
+  path: string,
+  onStarted?: () => void,
+): Promise<{ headers: Record<string, unknown>; body: string }> {
   return new Promise((resolve, reject) => {
     const session = connect(url, { ca: readFileSync(join(dir, 'ca.crt')), servername: 'localhost' })
     session.on('error', reject)
-    const stream = session.request({ ':path': path })
+    const stream = session.request(
+      onStarted === undefined ? { ':path': path } : { ':path': path, expect: '100-continue' },
+    )
+    if (onStarted !== undefined) stream.once('continue', onStarted)
     let headers: Record<string, unknown> = {}
     let body = ''
     stream.on('response', (h) => {
@@ -142,8 +153,12 @@ describe('saker serve over TLS', () => {
   }, async () => {
     const server = await startSaker(['serve', APP, '-p', '0', '--auto-tls', '--http2'], env)
     try {
-      const slow = h2Get(server.url, '/slow?ms=1000')
-      await new Promise((resolve) => setTimeout(resolve, 300))
+      let slow!: ReturnType<typeof h2Get>
+      // Settled by the `100 Continue`, or by the request failing first.
+      await new Promise<void>((started, failed) => {
+        slow = h2Get(server.url, '/slow?ms=1000', started)
+        slow.catch(failed)
+      })
       server.child.kill('SIGTERM')
       const answer = await slow
       assert.equal(answer.headers[':status'], 200)

@@ -1,7 +1,8 @@
 // `saker serve --workers`: a crashed worker is replaced, SIGHUP restarts the workers without a
 // failed request, SIGTERM lets in-flight requests finish and exits 0. Real processes and sockets.
 import assert from 'node:assert/strict'
-import { get } from 'node:http'
+import { once } from 'node:events'
+import { get, type IncomingMessage } from 'node:http'
 import { describe, it } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { loadAutocannon } from '../../src/cli/autocannon.ts'
@@ -33,12 +34,33 @@ async function workerPids(url: string, count: number): Promise<Set<string>> {
   return pids
 }
 
-/** autocannon against `url` for `seconds`, with every request error kept. */
+/**
+ * A GET on a new connection that tells when it is in flight: with `Expect: 100-continue`, node's
+ * server answers `100 Continue` as it hands the request to the app.
+ */
+function inFlight(url: string) {
+  const req = get(url, { agent: false, headers: { expect: '100-continue' } })
+  const started = once(req, 'continue').then(() => undefined)
+  const reply = once(req, 'response').then(async (args) => {
+    const res = args[0] as IncomingMessage
+    let body = ''
+    for await (const chunk of res) body += chunk
+    return { status: res.statusCode, body }
+  })
+  return { started, reply }
+}
+
+const CONNECTIONS = 8
+
+/**
+ * autocannon against `url` for `seconds`, with every request error kept; `running` resolves once
+ * the load is on (five answers per connection).
+ */
 async function load(url: string, seconds: number) {
   const autocannon = await loadAutocannon()
   const run = autocannon({
     url,
-    connections: 8,
+    connections: CONNECTIONS,
     duration: seconds,
     pipelining: 1,
     method: 'GET',
@@ -49,7 +71,14 @@ async function load(url: string, seconds: number) {
   run.on('reqError', (error: NodeJS.ErrnoException) =>
     errors.push({ code: error.code ?? error.message, at: Date.now() }),
   )
-  return { result: run.then((result) => result), errors }
+  let answers = 0
+  const running = new Promise<void>((resolve, reject) => {
+    run.on('response', () => {
+      if (++answers === 5 * CONNECTIONS) resolve()
+    })
+    run.then(() => reject(new Error(`the load ended after ${answers} answers`)))
+  })
+  return { result: run.then((result) => result), errors, running }
 }
 
 describe('saker serve --workers', () => {
@@ -81,8 +110,8 @@ describe('saker serve --workers', () => {
     const server = await startSaker(['serve', APP, '-p', '0', '-w', '2'])
     try {
       const before = await workerPids(server.url, 2)
-      const { result, errors } = await load(`${server.url}/pid`, 5)
-      await sleep(1000)
+      const { result, errors, running } = await load(`${server.url}/pid`, 5)
+      await running
       server.child.kill('SIGHUP')
       await server.logged('rolling restart done', 20_000)
       const report = await result
@@ -102,15 +131,15 @@ describe('saker serve --workers', () => {
     const server = await startSaker(['serve', APP, '-p', '0', '-w', '2', '--grace', '5'])
     try {
       await workerPids(server.url, 2)
-      const { result, errors } = await load(`${server.url}/pid`, 3)
-      await sleep(1000)
-      const slow = [1, 2, 3].map(() => fetch(`${server.url}/slow?ms=1500`))
-      await sleep(300)
+      const { result, errors, running } = await load(`${server.url}/pid`, 3)
+      await running
+      const slow = [1, 2, 3].map(() => inFlight(`${server.url}/slow?ms=1500`))
+      await Promise.all(slow.map(({ started }) => started))
       const stoppedAt = Date.now()
       server.child.kill('SIGTERM')
-      for (const res of await Promise.all(slow)) {
-        assert.equal(res.status, 200)
-        assert.equal(((await res.json()) as { slept: number }).slept, 1500)
+      for (const { status, body } of await Promise.all(slow.map(({ reply }) => reply))) {
+        assert.equal(status, 200)
+        assert.equal((JSON.parse(body) as { slept: number }).slept, 1500)
       }
       assert.equal(await server.exited, 0)
       const report = await result
