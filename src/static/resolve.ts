@@ -1,16 +1,8 @@
-import type { Stats } from 'node:fs'
-import { type FileHandle, open, realpath } from 'node:fs/promises'
 import { join, sep } from 'node:path'
 import { HttpError } from '../errors.ts'
 
 /** What to do with a path that has a segment starting with a dot (`.env`, `.git/config`). */
 export type DotfilePolicy = 'ignore' | 'deny' | 'allow'
-
-/** A file (or directory) opened under the root, with its stats read from the open handle. */
-export interface OpenedFile {
-  handle: FileHandle
-  stats: Stats
-}
 
 /**
  * The file path a request's wildcard names under `root`, or a throw: 400 for a null byte, 404 for
@@ -35,42 +27,9 @@ export function pathUnder(root: string, wildcard: string, dotfiles: DotfilePolic
   return path
 }
 
-/**
- * Opens `path` if it exists and, with every symlink followed, is still under `root` (a real path);
- * `null` when it is missing or leads outside.
- */
-export async function openUnder(root: string, path: string): Promise<OpenedFile | null> {
-  let real: string
-  try {
-    real = await realpath(path)
-  } catch (error) {
-    if (isMissing(error)) return null
-    throw error
-  }
-  if (!isInside(root, real)) return null
-  let handle: FileHandle
-  try {
-    handle = await open(real, 'r')
-  } catch (error) {
-    if (isMissing(error)) return null
-    throw error
-  }
-  try {
-    return { handle, stats: await handle.stat() }
-  } catch (error) {
-    await handle.close()
-    throw error
-  }
-}
-
-function isInside(root: string, path: string): boolean {
+/** Whether `path` is `root` or below it: the separator is part of the check (`/srv/public-evil`). */
+export function isInside(root: string, path: string): boolean {
   return path === root || path.startsWith(root.endsWith(sep) ? root : root + sep)
-}
-
-const MISSING = new Set(['ENOENT', 'ENOTDIR', 'ENAMETOOLONG', 'ELOOP', 'EACCES', 'EPERM'])
-
-function isMissing(error: unknown): boolean {
-  return MISSING.has((error as NodeJS.ErrnoException).code ?? '')
 }
 
 /** The 404 of a path that names no file to serve, whatever the reason. */

@@ -10,8 +10,9 @@ import { isCompressible } from '../http/compressible.ts'
 import { appendVary } from '../http/vary.ts'
 import type { Handler, Reply } from '../types.ts'
 import { contentTypeOf } from './content-type.ts'
+import { type OpenedFile, type Opener, openerUnder } from './open-under.ts'
 import { parseRange } from './range.ts'
-import { type DotfilePolicy, notFound, type OpenedFile, openUnder, pathUnder } from './resolve.ts'
+import { type DotfilePolicy, notFound, pathUnder } from './resolve.ts'
 import { entityTag, ifRangeHolds, isNotModified } from './validators.ts'
 
 /** Options of `app.static()`. */
@@ -39,6 +40,7 @@ export interface StaticOptions {
 /** The options of one `app.static()`, resolved once at registration. */
 interface Settings {
   root: string
+  open: Opener
   index: string | false
   cacheControl: string | false
   dotfiles: DotfilePolicy
@@ -71,6 +73,7 @@ export function staticHandler(root: string, options: StaticOptions = {}): Handle
   if (cacheControl !== false) validateHeaderValue('cache-control', cacheControl)
   const settings: Settings = {
     root: realRoot,
+    open: openerUnder(realRoot),
     index: options.index ?? 'index.html',
     cacheControl,
     dotfiles: options.dotfiles ?? 'ignore',
@@ -88,7 +91,7 @@ export function staticHandler(root: string, options: StaticOptions = {}): Handle
 async function serveFile(settings: Settings, ctx: Context): Promise<Reply | undefined> {
   const wildcard = (ctx.params as Record<string, string>)['*'] ?? ''
   let path = pathUnder(settings.root, wildcard, settings.dotfiles)
-  let file = await openUnder(settings.root, path)
+  let file = await settings.open(path)
   if (file === null) throw notFound()
   if (file.stats.isDirectory()) {
     await file.handle.close()
@@ -96,9 +99,10 @@ async function serveFile(settings: Settings, ctx: Context): Promise<Reply | unde
     // NOTE: the index's relative links resolve against the URL, so a directory's URL ends in "/".
     if (!ctx.path.endsWith('/')) return redirectToDirectory(ctx)
     path = join(path, settings.index)
-    file = await openUnder(settings.root, path)
+    file = await settings.open(path)
     if (file === null) throw notFound()
   }
+  // An index that is a directory.
   if (!file.stats.isFile()) {
     await file.handle.close()
     throw notFound()
@@ -107,20 +111,39 @@ async function serveFile(settings: Settings, ctx: Context): Promise<Reply | unde
   let encoding: Encoding | null = null
   if (settings.precompressed && isCompressible(type)) {
     appendVary(ctx, 'Accept-Encoding')
-    for (const accepted of acceptedEncodings(ctx.req.headers['accept-encoding'], SIBLING_ENCODINGS)) {
-      const sibling = await openUnder(settings.root, path + SIBLING_SUFFIX[accepted])
-      if (sibling === null) continue
-      if (!sibling.stats.isFile()) {
-        await sibling.handle.close()
-        continue
-      }
+    const sibling = await openSibling(settings, path, ctx.req.headers['accept-encoding'])
+    if (sibling !== null) {
       await file.handle.close()
-      file = sibling
-      encoding = accepted
-      break
+      file = sibling.file
+      encoding = sibling.encoding
     }
   }
   return sendFile(settings, ctx, file, type, encoding)
+}
+
+/**
+ * The precompressed sibling of `path` the client accepts, or `null` to send the file itself.
+ *
+ * NOTE: it never throws: a sibling that fails to open, whatever the error, counts as missing, so
+ * the file's handle, already open in the caller, is neither leaked nor wasted.
+ */
+async function openSibling(
+  settings: Settings,
+  path: string,
+  acceptEncoding: string | undefined,
+): Promise<{ file: OpenedFile; encoding: Encoding } | null> {
+  for (const encoding of acceptedEncodings(acceptEncoding, SIBLING_ENCODINGS)) {
+    let sibling: OpenedFile | null
+    try {
+      sibling = await settings.open(path + SIBLING_SUFFIX[encoding])
+    } catch {
+      continue
+    }
+    if (sibling === null) continue
+    if (sibling.stats.isFile()) return { file: sibling, encoding }
+    await sibling.handle.close()
+  }
+  return null
 }
 
 async function sendFile(
@@ -130,52 +153,52 @@ async function sendFile(
   type: string,
   encoding: Encoding | null,
 ): Promise<Reply | undefined> {
-  const { size, mtime } = file.stats
-  const etag = settings.etag ? entityTag(size, mtime, encoding) : undefined
-  const modified = settings.lastModified ? mtime : undefined
-  const headers = ctx.req.headers
-  let start = 0
-  let end = size - 1
-  let status = 200
-  if (isNotModified(headers, etag, modified)) {
-    status = 304
-  } else if (ctx.method === 'GET' && headers.range !== undefined && ifRangeHolds(headers, etag, modified)) {
-    // SPEC(RFC 9110 §14.2): GET is the only method with ranges; HEAD ignores them.
-    const range = parseRange(headers.range, size)
-    if (range === 'unsatisfiable') {
-      await file.handle.close()
-      throw new HttpError(416, `The range is outside the file's ${size} bytes.`, {
-        code: 'RANGE_NOT_SATISFIABLE',
-        headers: { 'content-range': `bytes */${size}` },
-      })
+  // NOTE: the handle is closed here on every way out but one: the body stream takes it over, and
+  // closes it at its end or as soon as the response closes (see `closeWithResponse`).
+  let stream: Readable | undefined
+  try {
+    const { size, mtime } = file.stats
+    const etag = settings.etag ? entityTag(size, mtime, encoding) : undefined
+    const modified = settings.lastModified ? mtime : undefined
+    const headers = ctx.req.headers
+    let start = 0
+    let end = size - 1
+    let status = 200
+    if (isNotModified(headers, etag, modified)) {
+      status = 304
+    } else if (ctx.method === 'GET' && headers.range !== undefined && ifRangeHolds(headers, etag, modified)) {
+      // SPEC(RFC 9110 §14.2): GET is the only method with ranges; HEAD ignores them.
+      const range = parseRange(headers.range, size)
+      if (range === 'unsatisfiable') {
+        throw new HttpError(416, `The range is outside the file's ${size} bytes.`, {
+          code: 'RANGE_NOT_SATISFIABLE',
+          headers: { 'content-range': `bytes */${size}` },
+        })
+      }
+      if (range !== null) {
+        start = range.start
+        end = range.end
+        status = 206
+      }
     }
-    if (range !== null) {
-      start = range.start
-      end = range.end
-      status = 206
-    }
+    // PERF: fixed or computed values, written without the per-call checks of `ctx.header()`.
+    const reply = ctx.responseHeaders ?? {}
+    ctx.responseHeaders = reply
+    reply['accept-ranges'] = 'bytes'
+    if (settings.cacheControl !== false) reply['cache-control'] = settings.cacheControl
+    if (etag !== undefined) reply.etag = etag
+    if (modified !== undefined) reply['last-modified'] = modified.toUTCString()
+    if (encoding !== null) reply['content-encoding'] = encoding
+    ctx.status(status)
+    if (status === 304) return undefined
+    if (status === 206) reply['content-range'] = `bytes ${start}-${end}/${size}`
+    const length = end - start + 1
+    reply['content-length'] = length
+    if (ctx.method === 'HEAD' || length === 0) return ctx.stream(Readable.from([]), type)
+    stream = file.handle.createReadStream({ start, end })
+  } finally {
+    if (stream === undefined) await file.handle.close()
   }
-  // PERF: fixed or computed values, written without the per-call checks of `ctx.header()`.
-  const reply = ctx.responseHeaders ?? {}
-  ctx.responseHeaders = reply
-  reply['accept-ranges'] = 'bytes'
-  if (settings.cacheControl !== false) reply['cache-control'] = settings.cacheControl
-  if (etag !== undefined) reply.etag = etag
-  if (modified !== undefined) reply['last-modified'] = modified.toUTCString()
-  if (encoding !== null) reply['content-encoding'] = encoding
-  ctx.status(status)
-  if (status === 304) {
-    await file.handle.close()
-    return undefined
-  }
-  if (status === 206) reply['content-range'] = `bytes ${start}-${end}/${size}`
-  const length = end - start + 1
-  reply['content-length'] = length
-  if (ctx.method === 'HEAD' || length === 0) {
-    await file.handle.close()
-    return ctx.stream(Readable.from([]), type)
-  }
-  const stream = file.handle.createReadStream({ start, end })
   closeWithResponse(ctx.res, stream)
   return ctx.stream(stream, type)
 }

@@ -1,6 +1,14 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, sep } from 'node:path'
 import { brotliCompressSync, gzipSync } from 'node:zlib'
 
 /** What must never be served: the text of the files beside and above the root. */
@@ -59,4 +67,18 @@ export function createFixture(): Fixture {
   file('leaky.css', 'a { b: c }\n')
   symlinkSync(join(base, 'secret.txt'), join(root, 'leaky.css.gz'))
   return { base, root, remove: () => rmSync(base, { recursive: true, force: true }) }
+}
+
+/** The files under `dir` (a real path) this process holds open, read from /proc/self/fd (Linux). */
+export function openFilesUnder(dir: string): string[] {
+  const open: string[] = []
+  for (const fd of readdirSync('/proc/self/fd')) {
+    try {
+      const target = readlinkSync(`/proc/self/fd/${fd}`)
+      if (target.startsWith(dir + sep)) open.push(target)
+    } catch {
+      // The descriptor readdir itself used, closed by now.
+    }
+  }
+  return open
 }

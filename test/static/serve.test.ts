@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { once } from 'node:events'
-import { existsSync, readdirSync, readlinkSync, realpathSync, statSync } from 'node:fs'
+import { existsSync, realpathSync, statSync } from 'node:fs'
 import { connect } from 'node:net'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
@@ -8,7 +8,7 @@ import { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import { saker } from 'saker'
 import { serve, type TestServer } from 'saker/testing'
 import { send } from '../helpers/http-request.ts'
-import { BIG, createFixture, type Fixture, HELLO, PAGE } from './fixture.ts'
+import { BIG, createFixture, type Fixture, HELLO, openFilesUnder, PAGE } from './fixture.ts'
 
 const PROBLEM = 'application/problem+json'
 const fixture: Fixture = createFixture()
@@ -474,16 +474,6 @@ describe('directories and options', () => {
 })
 
 describe('a client that leaves early', () => {
-  /** Whether this process holds `path` open (Linux: /proc/self/fd). */
-  function isOpen(path: string): boolean {
-    for (const fd of readdirSync('/proc/self/fd')) {
-      try {
-        if (readlinkSync(`/proc/self/fd/${fd}`) === path) return true
-      } catch {}
-    }
-    return false
-  }
-
   test('a file opened after the client left is closed, not left waiting on the response', {
     skip: !existsSync('/proc/self/fd') && 'needs /proc/self/fd',
   }, async () => {
@@ -506,6 +496,7 @@ describe('a client that leaves early', () => {
       setTimeout(() => socket.destroy(), 20)
       await done
       const big = realpathSync(join(fixture.root, 'big.bin'))
+      const isOpen = (path: string) => openFilesUnder(realpathSync(fixture.root)).includes(path)
       const deadline = Date.now() + 2000
       while (isOpen(big) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20))
       assert.ok(!isOpen(big), 'big.bin is still open')

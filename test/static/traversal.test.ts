@@ -1,10 +1,14 @@
 import assert from 'node:assert/strict'
+import { existsSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { open } from 'node:fs/promises'
+import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { saker } from 'saker'
 import { serve, type TestServer } from 'saker/testing'
+import { locateByFd, locateByPath } from '../../src/static/open-under.ts'
 import { send } from '../helpers/http-request.ts'
 import { RawClient } from '../helpers/raw-http.ts'
-import { createFixture, type Fixture, SECRET } from './fixture.ts'
+import { createFixture, type Fixture, HELLO, SECRET } from './fixture.ts'
 
 const PROBLEM = 'application/problem+json'
 
@@ -96,6 +100,29 @@ describe('no escape from the root', () => {
     assert.equal(res.body.toString(), 'a { b: c }\n')
   })
 
+  test('a symlink re-pointed outside the root is 404 from the next request on', async () => {
+    const link = join(fixture.root, 'swapped.txt')
+    const dir = join(fixture.root, 'swapped-dir')
+    symlinkSync('hello.txt', link)
+    symlinkSync('docs', dir)
+    try {
+      assert.equal((await send(server.port, '/assets/swapped.txt')).body.toString(), HELLO)
+      assert.equal((await send(server.port, '/assets/swapped-dir/index.html')).status, 200)
+      rmSync(link)
+      rmSync(dir)
+      symlinkSync(join(fixture.base, 'secret.txt'), link)
+      symlinkSync(fixture.base, dir)
+      for (const path of ['/assets/swapped.txt', '/assets/swapped-dir/secret.txt']) {
+        const res = await send(server.port, path)
+        assert.equal(res.status, 404, path)
+        assert.ok(!res.body.toString().includes(SECRET), path)
+      }
+    } finally {
+      rmSync(link)
+      rmSync(dir)
+    }
+  })
+
   test('a raw request line with dots and an absolute-form target gets nothing outside', async () => {
     const client = await RawClient.open(server.port)
     try {
@@ -109,6 +136,51 @@ describe('no escape from the root', () => {
       assert.equal(statuses[1], 404)
     } finally {
       client.destroy()
+    }
+  })
+})
+
+// A request cannot be paused between the open and the check, so the race is played here by hand:
+// the file is opened inside the root, then moved out and another put in its place.
+describe('the root check reads the opened file, not the name', () => {
+  let fixture: Fixture
+  let name: string
+  let moved: string
+  before(() => {
+    fixture = createFixture()
+    name = join(realpathSync(fixture.root), 'moving.txt')
+    moved = join(realpathSync(fixture.base), 'moved.txt')
+  })
+  after(() => fixture.remove())
+
+  async function openThenSwap() {
+    writeFileSync(name, SECRET)
+    const handle = await open(name, 'r')
+    renameSync(name, moved)
+    writeFileSync(name, 'an innocent file')
+    return handle
+  }
+
+  test('Linux: /proc/self/fd names where the opened file is now', {
+    skip: !existsSync('/proc/self/fd') && 'needs /proc/self/fd',
+  }, async () => {
+    const handle = await openThenSwap()
+    try {
+      assert.equal(await locateByFd(handle), moved)
+    } finally {
+      await handle.close()
+    }
+  })
+
+  test('elsewhere: a name that no longer leads to the opened file locates nothing', async () => {
+    const handle = await openThenSwap()
+    try {
+      assert.equal(await locateByPath(handle, name, await handle.stat()), null)
+      const own = await open(name, 'r')
+      assert.equal(await locateByPath(own, name, await own.stat()), name)
+      await own.close()
+    } finally {
+      await handle.close()
     }
   })
 })
