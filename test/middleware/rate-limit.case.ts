@@ -51,6 +51,14 @@ export function headersOf(res: Response) {
   }
 }
 
+/** A 429 from /limited: its quota headers (none left, `seconds` to wait), and its problem body. */
+async function assertRefused(res: Response, limit: string, seconds: number): Promise<void> {
+  const wait = String(seconds)
+  assert.deepEqual(headersOf(res), { status: 429, limit, remaining: '0', reset: wait, retryAfter: wait })
+  assert.equal(res.headers.get('content-type'), 'application/problem+json')
+  assert.deepEqual(await res.json(), tooManyRequests(seconds))
+}
+
 export function rateLimitCases(storeOptions: StoreOptions): void {
   const limiters: RateLimiter[] = []
   after(() => Promise.all(limiters.map((limiter) => limiter.close())))
@@ -75,15 +83,7 @@ export function rateLimitCases(storeOptions: StoreOptions): void {
         })
       }
       const refused = await fetch(`${server.url}/limited`)
-      assert.deepEqual(headersOf(refused), {
-        status: 429,
-        limit: '3',
-        remaining: '0',
-        reset: '10',
-        retryAfter: '10',
-      })
-      assert.equal(refused.headers.get('content-type'), 'application/problem+json')
-      assert.deepEqual(await refused.json(), tooManyRequests(10))
+      await assertRefused(refused, '3', 10)
     } finally {
       await server.close()
     }
@@ -129,15 +129,7 @@ export function rateLimitCases(storeOptions: StoreOptions): void {
         retryAfter: null,
       })
       const refused = await from('2001:db8:1:2:ffff::9')
-      assert.deepEqual(headersOf(refused), {
-        status: 429,
-        limit: '1',
-        remaining: '0',
-        reset: '10',
-        retryAfter: '10',
-      })
-      assert.equal(refused.headers.get('content-type'), 'application/problem+json')
-      assert.deepEqual(await refused.json(), tooManyRequests(10))
+      await assertRefused(refused, '1', 10)
       assert.equal((await from('2001:DB8:1:2:0:0:0:1')).status, 429)
       assert.equal((await from('2001:db8:1:3::1')).status, 200)
       assert.equal((await from('192.0.2.1')).status, 200)
@@ -163,14 +155,7 @@ export function rateLimitCases(storeOptions: StoreOptions): void {
     try {
       assert.equal((await fetch(`http://[::1]:${port}/limited`)).status, 200)
       const refused = await fetch(`http://[::1]:${port}/limited`)
-      assert.deepEqual(headersOf(refused), {
-        status: 429,
-        limit: '1',
-        remaining: '0',
-        reset: '10',
-        retryAfter: '10',
-      })
-      assert.deepEqual(await refused.json(), tooManyRequests(10))
+      await assertRefused(refused, '1', 10)
     } finally {
       await app.close()
     }
