@@ -40,6 +40,9 @@ const DEFAULT_POOL: PoolSettings = {
 export async function connectDatabase(options: ConnectOptions = {}): Promise<Database> {
   const url = options.url ?? process.env.DATABASE_URL
   const pool = { ...DEFAULT_POOL, ...definedOnly(options.pool) }
+  if (!Number.isInteger(pool.max) || pool.max < 1) {
+    throw new RangeError(`pool.max must be a whole number of connections, at least 1 (got ${pool.max})`)
+  }
   if (url === undefined || url === '') {
     const { openPglite } = await import('./dialects/pglite.ts')
     return openPglite(options.dataDir ?? DEFAULT_DATA_DIR)

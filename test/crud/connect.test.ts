@@ -256,6 +256,15 @@ describe('choosing the driver', () => {
     assert.equal(db.dialect, 'sqlite')
   })
 
+  it('refuses a pool size that is not a whole number of connections, at least 1', async () => {
+    for (const max of [0, 2.5, -1]) {
+      await assert.rejects(connectDatabase({ url: POSTGRES_URL, pool: { max } }), {
+        name: 'RangeError',
+        message: `pool.max must be a whole number of connections, at least 1 (got ${max})`,
+      })
+    }
+  })
+
   it('refuses an unknown scheme without echoing the URL (it may hold a password)', async () => {
     await assert.rejects(connectDatabase({ url: 'mongodb://admin:s3cret@127.0.0.1/x' }), (error: Error) => {
       assert.equal(

@@ -41,8 +41,12 @@ export class Gate {
   /** One timer for all waiters, due at the oldest one's deadline (they wait in FIFO order). */
   #timer: NodeJS.Timeout | null = null
 
-  constructor(size: number, timeout: number, pipeline = 1) {
+  /** Called as a transaction is admitted, before its `acquire` resolves (the lanes keep it a connection). */
+  readonly #onExclusive: (() => void) | undefined
+
+  constructor(size: number, timeout: number, pipeline = 1, onExclusive?: () => void) {
     this.#size = size
+    this.#onExclusive = onExclusive
     this.#timeout = timeout
     this.#pipeline = pipeline
     this.#stall = Math.min(timeout / 4, 250)
@@ -112,7 +116,10 @@ export class Gate {
     // Progress is counted from when queries start to be in flight, not from an old completion.
     if (!exclusive && this.#held === this.#exclusive) this.#progress = performance.now()
     this.#held++
-    if (exclusive) this.#exclusive++
+    if (exclusive) {
+      this.#exclusive++
+      this.#onExclusive?.()
+    }
   }
 
   #wait(exclusive: boolean): Promise<void> {

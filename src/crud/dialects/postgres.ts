@@ -1,11 +1,12 @@
 /**
- * PostgreSQL through postgres.js: a pool of `max` connections, each with a statement
+ * PostgreSQL through postgres.js: a pool of `max` connections (lanes), each with a statement
  * timeout, behind a gate so that a busy pool answers 503 after `acquireTimeout`.
  */
 
 import { loadOptional } from '../../optional-dependency.ts'
 import type { Database } from '../database.ts'
 import { Gate } from './gate.ts'
+import { Lanes, type Sql } from './postgres-lanes.ts'
 import { wrapDrizzle } from './wrap.ts'
 
 export interface PoolSettings {
@@ -24,12 +25,12 @@ export interface PoolSettings {
   pipeline: number
 }
 
-/** Opens a postgres.js pool on a `postgres://` or `postgresql://` URL. */
+/** Opens a pool of `max` connections on a `postgres://` or `postgresql://` URL. */
 export async function openPostgres(url: string, pool: PoolSettings): Promise<Database> {
   const { default: postgres } = await loadOptional('postgres', 'A PostgreSQL URL', () => import('postgres'))
   const { drizzle } = await import('drizzle-orm/postgres-js')
-  const sql = postgres(url, {
-    max: pool.max,
+  const options = {
+    max: 1,
     // postgres.js counts these in seconds.
     connect_timeout: pool.acquireTimeout / 1000,
     idle_timeout: pool.idleTimeout / 1000,
@@ -38,55 +39,51 @@ export async function openPostgres(url: string, pool: PoolSettings): Promise<Dat
     connection: { statement_timeout: pool.statementTimeout },
     // NOTE: the default prints every NOTICE (e.g. "already exists, skipping") to the console.
     onnotice: () => {},
-  })
-  const gate = new Gate(pool.max, pool.acquireTimeout, pool.pipeline)
-  const done = (rows: unknown[][]) => {
-    gate.leave()
-    return rows
   }
-  const failed = (error: unknown) => {
-    gate.leave()
-    throw error
+  const clients = Array.from({ length: pool.max }, () => postgres(url, options))
+  const gate: Gate = new Gate(pool.max, pool.acquireTimeout, pool.pipeline, () => lanes.reserve())
+  const lanes = new Lanes(clients, () => gate.leave())
+  const database = drizzle({ client: laned(lanes, gate) })
+  // Drizzle sets its date parsers on the client it is given (the first lane's): every lane reads
+  // the same values, as `readRows` does.
+  for (const client of clients) {
+    Object.assign(client.options.parsers, lanes.first.options.parsers)
+    Object.assign(client.options.serializers, lanes.first.options.serializers)
   }
-  /** A named statement, parsed once per connection (Drizzle's unprepared queries describe first: two round trips). */
-  const prepared = (text: string, values: readonly unknown[]): Promise<unknown[][]> =>
-    sql
-      .unsafe(text, values as never[], PREPARED)
-      .values()
-      .then(done as never, failed)
   return wrapDrizzle({
     dialect: 'postgresql',
     driver: 'postgres',
-    // NOTE: Drizzle sets its date parsers on the client it is given, so `readRows` sees the same values.
-    drizzle: drizzle({ client: gated(sql, gate) }),
+    drizzle: database,
     supportsReturning: true,
     readRows: (text, values) => {
       const entered = gate.enter()
       // PERF: a free place is taken at once, and the query's own promise is chained (no async frame).
-      if (entered === undefined) return prepared(text, values)
-      return entered.then(() => prepared(text, values))
+      if (entered === undefined) return lanes.read(text, values)
+      return entered.then(() => lanes.read(text, values))
     },
-    close: () => sql.end({ timeout: 5 }),
+    close: () => lanes.end(5),
   })
 }
 
-// `simple: false`: postgres.js sends a query without parameters as a simple query, parsed on every
-// call; on the extended protocol it is prepared once per connection like every other read.
-const PREPARED = { prepare: true, simple: false }
-
-type Sql = ReturnType<typeof import('postgres')>
-
 /**
- * postgres.js never refuses a query: with every connection busy it pipelines or queues it
- * for as long as it takes. So the two entry points Drizzle uses pass the gate first: `unsafe`
- * (a query, held until it settles) and `begin` (a transaction, holding a connection until it ends).
- * Queries inside a transaction run on its reserved connection and skip the gate.
+ * What Drizzle sees as its postgres.js client: the first lane, with the two entry points it uses
+ * passing the gate and going to a lane of their own: `unsafe` (a query, held until it settles)
+ * and `begin` (a transaction, holding an idle lane until it ends). postgres.js never refuses a
+ * query (it pipelines or queues it for as long as it takes), hence the gate. Queries inside a
+ * transaction run on its connection and skip both.
  */
-function gated(sql: Sql, gate: Gate): Sql {
-  const unsafe = (...args: Parameters<Sql['unsafe']>) => new GatedQuery(gate, () => sql.unsafe(...args))
+function laned(lanes: Lanes, gate: Gate): Sql {
+  const unsafe = (...args: Parameters<Sql['unsafe']>) => new GatedQuery(gate, lanes, args)
   const begin = (...args: unknown[]) =>
-    gate.run(() => (sql.begin as (...a: unknown[]) => Promise<unknown>)(...args))
-  return new Proxy(sql, {
+    gate.run(async () => {
+      const lane = lanes.takeIdle()
+      try {
+        return await (lane.client.begin as (...a: unknown[]) => Promise<unknown>)(...args)
+      } finally {
+        lanes.release(lane)
+      }
+    })
+  return new Proxy(lanes.first, {
     get(target, property, receiver) {
       if (property === 'unsafe') return unsafe
       if (property === 'begin') return begin
@@ -101,12 +98,14 @@ function gated(sql: Sql, gate: Gate): Sql {
  */
 class GatedQuery implements PromiseLike<unknown> {
   readonly #gate: Gate
-  readonly #start: () => ReturnType<Sql['unsafe']>
+  readonly #lanes: Lanes
+  readonly #args: Parameters<Sql['unsafe']>
   #asValues = false
 
-  constructor(gate: Gate, start: () => ReturnType<Sql['unsafe']>) {
+  constructor(gate: Gate, lanes: Lanes, args: Parameters<Sql['unsafe']>) {
     this.#gate = gate
-    this.#start = start
+    this.#lanes = lanes
+    this.#args = args
   }
 
   values(): this {
@@ -123,10 +122,12 @@ class GatedQuery implements PromiseLike<unknown> {
 
   async #execute(): Promise<unknown> {
     await this.#gate.enter()
+    const lane = this.#lanes.take()
     try {
-      const query = this.#start()
+      const query = lane.client.unsafe(...this.#args)
       return await (this.#asValues ? query.values() : query)
     } finally {
+      this.#lanes.release(lane)
       this.#gate.leave()
     }
   }
