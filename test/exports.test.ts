@@ -42,9 +42,9 @@ test("'saker' exports exactly the public runtime API", async () => {
   assert.equal(saker.ErrorCodes[422], 'VALIDATION_FAILED')
 })
 
-test("'saker/crud' exports exactly crud, connectDatabase and prepareRead", async () => {
+test("'saker/crud' exports exactly crud, connectDatabase, prepareRead and prepareWrite", async () => {
   const crud = await import('saker/crud')
-  assert.deepEqual(Object.keys(crud).sort(), ['connectDatabase', 'crud', 'prepareRead'])
+  assert.deepEqual(Object.keys(crud).sort(), ['connectDatabase', 'crud', 'prepareRead', 'prepareWrite'])
 })
 
 test("'saker/cli' exports exactly main, bench and formatReport", async () => {

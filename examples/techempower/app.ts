@@ -1,13 +1,14 @@
 /**
  * TechEmpower's seven test types in idiomatic saker: routes with schemas and compiled
- * serializers, reads compiled once with `prepareRead`, and the database through saker/crud's
- * `Database` (PostgreSQL; postgres.js pipelines the reads of one request).
+ * serializers, reads and the update compiled once (`prepareRead`, `prepareWrite`), and the
+ * database through saker/crud's `Database` (PostgreSQL; postgres.js pipelines the reads of one
+ * request).
  * The rules: https://github.com/TechEmpower/FrameworkBenchmarks/wiki/Project-Information-Framework-Tests-Overview
  */
 import { eq, sql } from 'drizzle-orm'
 import { LRUCache } from 'lru-cache'
 import { type Saker, saker, t } from 'saker'
-import { type Database, prepareRead } from 'saker/crud'
+import { type Database, type PreparedWrite, prepareRead, prepareWrite } from 'saker/crud'
 import { html, type Markup } from './html.ts'
 import { fortune, WORLD_ROWS, world } from './schema.ts'
 
@@ -43,6 +44,24 @@ export function techempowerApp(db: Database): Saker {
     for (let i = 0; i < count; i++) reads[i] = readWorld(randomId())
     return Promise.all(reads)
   }
+  // One UPDATE per number of rows, compiled on first use: `(id, number)` pairs are the
+  // placeholders 0 and 1, 2 and 3, ... (at most 500 statements).
+  const updates = new Map<number, PreparedWrite>()
+  const updateOf = (rows: number): PreparedWrite => {
+    let update = updates.get(rows)
+    if (update === undefined) {
+      const pairs = Array.from(
+        { length: rows },
+        (_, i) => sql`(${sql.placeholder(String(2 * i))}::int, ${sql.placeholder(String(2 * i + 1))}::int)`,
+      )
+      update = prepareWrite(
+        db,
+        sql`UPDATE ${world} SET randomnumber = v.n FROM (VALUES ${sql.join(pairs, sql`, `)}) AS v(id, n) WHERE ${world.id} = v.id`,
+      )
+      updates.set(rows, update)
+    }
+    return update
+  }
   // SPEC(TechEmpower): cached-queries use an in-memory cache library, filled from the database.
   const cache = new LRUCache<number, World>({ max: WORLD_ROWS })
 
@@ -73,13 +92,12 @@ export function techempowerApp(db: Database): Saker {
     for (const row of worlds) row.randomNumber = numbers.get(row.id) as number
     // One statement for all rows, in id order (concurrent updates then lock rows in one order).
     const ids = [...numbers.keys()].sort((a, b) => a - b)
-    const rows = sql.join(
-      ids.map((id) => sql`(${id}::int, ${numbers.get(id)}::int)`),
-      sql`, `,
-    )
-    await db.drizzle.execute(
-      sql`UPDATE ${world} SET randomnumber = v.n FROM (VALUES ${rows}) AS v(id, n) WHERE ${world.id} = v.id`,
-    )
+    const values: number[] = new Array(2 * ids.length)
+    for (let i = 0; i < ids.length; i++) {
+      values[2 * i] = ids[i] as number
+      values[2 * i + 1] = numbers.get(ids[i] as number) as number
+    }
+    await updateOf(ids.length).run(values)
     return worlds
   })
 

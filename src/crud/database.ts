@@ -39,7 +39,8 @@ export interface Database {
    * Runs a read compiled once (SQL text in the dialect's placeholder style, with its values in
    * order) and answers its rows as arrays of driver values. `crud()` serves its reads through
    * this rather than through Drizzle's per-query building: PostgreSQL prepares the statement
-   * once per connection and SQLite compiles it once. Not available inside a transaction.
+   * once per connection and SQLite compiles it once. A write without `RETURNING` (`prepareWrite`)
+   * answers no rows. Not available inside a transaction.
    */
   readRows(text: string, values: readonly unknown[]): Promise<unknown[][]>
   /** Runs `work` in a transaction; a throw rolls everything back. */

@@ -4,3 +4,4 @@ export { type CrudHooks, type CrudOperation, type CrudOptions, crud } from './cr
 export type { Database, Dialect, DriverName } from './database.ts'
 export { type PreparedRead, prepareRead } from './read-statement.ts'
 export type { FieldSelection } from './schemas.ts'
+export { type PreparedWrite, prepareWrite } from './write-statement.ts'

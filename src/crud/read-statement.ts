@@ -1,6 +1,6 @@
 /**
  * A read compiled once: the SQL text of a Drizzle query, how to bind its placeholders and how
- * to decode its rows. Running one builds no query: it binds the values, runs the text through
+ * to decode its rows (`prepareWrite` runs writes through it too, with no rows to decode). Running one builds no query: it binds the values, runs the text through
  * `Database.readRows` (a prepared statement) and decodes the rows with the columns' own mappers.
  */
 import {
@@ -16,7 +16,7 @@ import type { Database } from './database.ts'
 import type { Row } from './options.ts'
 
 /** What a Drizzle query (select, or anything with `toSQL()`) gives. */
-interface CompiledQuery {
+export interface CompiledQuery {
   toSQL(): { sql: string; params: unknown[] }
 }
 
@@ -31,7 +31,7 @@ interface Binding {
 type Decoder = DriverValueDecoder<unknown, unknown>
 
 /** A read's placeholder values: a list for numbered placeholders, or an object by name. */
-type Values = readonly unknown[] | Readonly<Record<string, unknown>>
+export type Values = readonly unknown[] | Readonly<Record<string, unknown>>
 
 export class ReadStatement {
   readonly #db: Database
@@ -59,6 +59,11 @@ export class ReadStatement {
   run(values: Values): Promise<Row[]> {
     // PERF: a chained decode, bound once, rather than one more async frame per read.
     return this.#db.readRows(this.#text, this.#bind(values)).then(this.#decode)
+  }
+
+  /** Runs the statement for its effect (a write run by `prepareWrite`): nothing to decode. */
+  execute(values: Values): Promise<unknown> {
+    return this.#db.readRows(this.#text, this.#bind(values))
   }
 
   /**

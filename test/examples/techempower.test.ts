@@ -60,11 +60,12 @@ forEachDatabase(
     before(async () => {
       db = await target.connect()
       await setupSchema(db)
-      // Every read the app runs goes through readRows: counted, to check one query per row.
+      // Every statement the app runs goes through readRows: its reads are counted, to check one
+      // query per row (the update is the one statement that is not a SELECT).
       const counted: Database = {
         ...db,
         readRows: (text, values) => {
-          reads++
+          if (/^select /i.test(text)) reads++
           return db.readRows(text, values)
         },
       }

@@ -46,7 +46,8 @@ export async function openMysql(url: string, pool: PoolSettings): Promise<Databa
           { sql: text, rowsAsArray: true, typeCast: datesAsText },
           values as never,
         )
-        return rows as unknown[][]
+        // A write answers a result header, not rows.
+        return Array.isArray(rows) ? (rows as unknown[][]) : []
       } finally {
         gate.leave()
       }

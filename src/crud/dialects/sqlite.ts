@@ -56,10 +56,14 @@ export async function openSqlite(url: string, busyTimeout: number): Promise<Data
   const readRows: Database['readRows'] = async (text, values) => {
     let statement = statements.get(text)
     if (statement === undefined) {
-      statement = client.prepare<unknown[]>(text).raw(true)
+      statement = client.prepare<unknown[]>(text)
+      // better-sqlite3 reads rows only from a statement that returns data (a write has none).
+      if (statement.reader) statement.raw(true)
       statements.set(text, statement)
     }
-    return statement.all(...values) as unknown[][]
+    if (statement.reader) return statement.all(...values) as unknown[][]
+    statement.run(...values)
+    return []
   }
   const inTx = wrapDrizzle({
     ...base,
