@@ -105,7 +105,8 @@ const PEERS = [
 /**
  * The seeds' Python frameworks, from Debian's packages, one process each: WSGI apps under
  * gunicorn with one sync worker, ASGI apps under uvicorn, Tornado on its own server. A peer
- * that is not installed is skipped with the command that installs it.
+ * that is not installed is skipped with the command that installs it; one whose database driver
+ * is missing runs /plaintext and /json only, saying which endpoints it skipped and the command.
  */
 function pythonPeers() {
   const python = (modules) => () =>
@@ -136,46 +137,61 @@ function pythonPeers() {
     app,
   ]
   const withGunicorn = (modules) => () => existsSync('/usr/bin/gunicorn') && python(modules)()
+  // TechEmpower's database tests, when the peer's driver (and template and cache modules) is there.
+  const database = (modules, packages) => ({
+    available: python(modules),
+    endpoints: DATABASE_TESTS,
+    install: `apt-get install -y ${packages}`,
+  })
+  const asyncDatabase = database(
+    'asyncpg, jinja2, cachetools',
+    'python3-asyncpg python3-jinja2 python3-cachetools',
+  )
   return [
     {
       id: 'starlette',
       label: 'starlette',
       command: uvicorn('starlette_app:app'),
       available: python('starlette, uvicorn'),
-      install: 'apt-get install -y python3-starlette uvicorn python3-uvloop python3-httptools',
+      install:
+        'apt-get install -y python3-starlette uvicorn python3-uvloop python3-httptools python3-asyncpg python3-jinja2 python3-cachetools',
+      optional: asyncDatabase, // an asyncpg pool, Jinja2, cachetools
     },
     {
       id: 'fastapi',
       label: 'fastapi',
       command: uvicorn('fastapi_app:app'),
       available: python('fastapi, uvicorn'),
-      install: 'apt-get install -y python3-fastapi uvicorn python3-uvloop python3-httptools',
+      install:
+        'apt-get install -y python3-fastapi uvicorn python3-uvloop python3-httptools python3-asyncpg python3-jinja2 python3-cachetools',
+      optional: asyncDatabase, // an asyncpg pool, Jinja2, cachetools
     },
     {
       id: 'falcon',
       label: 'falcon',
       command: gunicorn('bench/apps/python', 'falcon_app:application'),
       available: withGunicorn('falcon'),
-      install: 'apt-get install -y python3-falcon gunicorn',
+      install: 'apt-get install -y python3-falcon gunicorn python3-psycopg2',
+      optional: database('psycopg2', 'python3-psycopg2'), // one connection, html.escape, lru_cache
     },
     {
       id: 'bottle',
       label: 'bottle',
       command: gunicorn('bench/apps/python', 'bottle_app:application'),
       available: withGunicorn('bottle'),
-      install: 'apt-get install -y python3-bottle gunicorn',
+      install: 'apt-get install -y python3-bottle gunicorn python3-psycopg2',
+      optional: database('psycopg2', 'python3-psycopg2'), // one connection, SimpleTemplate, lru_cache
     },
     {
       id: 'flask',
       label: 'flask',
       command: gunicorn('bench/apps/python', 'flask_app:application'),
       available: withGunicorn('flask'),
-      install: 'apt-get install -y python3-flask gunicorn',
-      // Flask-SQLAlchemy for the members endpoints; without it, /plaintext and /json only.
+      install: 'apt-get install -y python3-flask gunicorn python3-flask-sqlalchemy python3-psycopg2',
+      // Flask-SQLAlchemy (Jinja2 comes with Flask) for the database tests and the members endpoints.
       optional: {
-        available: python('flask_sqlalchemy, psycopg2'),
-        endpoints: MEMBERS,
-        install: 'apt-get install -y python3-flask-sqlalchemy python3-psycopg2',
+        ...database('flask_sqlalchemy, psycopg2', 'python3-flask-sqlalchemy python3-psycopg2'),
+        endpoints: [...DATABASE_TESTS, ...MEMBERS],
       },
     },
     {
@@ -183,15 +199,20 @@ function pythonPeers() {
       label: 'tornado',
       command: (port) => ['/usr/bin/python3', 'bench/apps/python/tornado_app.py', String(port)],
       available: python('tornado'),
-      install: 'apt-get install -y python3-tornado',
+      install: 'apt-get install -y python3-tornado python3-asyncpg python3-cachetools',
+      optional: database('asyncpg, cachetools', 'python3-asyncpg python3-cachetools'), // Tornado templates
     },
     {
       id: 'drf',
       label: 'django+drf',
       command: gunicorn('bench/apps/drf', 'app:application'),
-      available: withGunicorn('rest_framework, psycopg2'),
-      install: 'apt-get install -y python3-djangorestframework python3-psycopg2 gunicorn',
-      endpoints: [PLAINTEXT, JSON_EP, ...MEMBERS],
+      available: withGunicorn('rest_framework'),
+      install: 'apt-get install -y python3-djangorestframework gunicorn python3-psycopg2',
+      // The ORM on psycopg2 for the database tests and the members endpoints.
+      optional: {
+        ...database('psycopg2', 'python3-psycopg2'),
+        endpoints: [...DATABASE_TESTS, ...MEMBERS],
+      },
     },
   ]
 }
@@ -215,11 +236,11 @@ function options() {
     )
     process.exit(0)
   }
-  // --quick (under 5 minutes with every peer): 2 rounds × 2 s after 1 s of warm-up. The full run
-  // (5 rounds × 4 s after 2 s) loads 76 cells in each round and stays under 45 minutes.
-  const rounds = Number(values.rounds ?? (values.quick ? 2 : 5))
-  const duration = Number(values.duration ?? (values.quick ? 2 : 4))
-  const warmup = values.quick ? 1 : 2
+  // --quick (a smoke run under 5 minutes with every peer): 1 round of 1 s after 1 s of warm-up.
+  // The full run (5 rounds × 3 s after 1 s) loads 107 cells in each round and stays under 45 minutes.
+  const rounds = Number(values.rounds ?? (values.quick ? 1 : 5))
+  const duration = Number(values.duration ?? (values.quick ? 1 : 3))
+  const warmup = 1
   if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a positive integer`)
   if (!Number.isInteger(duration) || duration < 1) throw new Error(`--duration must be a positive integer`)
   let peers = PEERS
