@@ -46,8 +46,11 @@ export interface SakerOptions {
   ignoreTrailingSlash?: boolean
   /** The `Server` header, or `false` for none. Default `saker`. */
   serverHeader?: string | false
-  /** Where the request id comes from and goes to. Default `x-request-id`. */
-  requestIdHeader?: string
+  /**
+   * Where the request id comes from and goes to. Default `x-request-id`. `false`: every id is
+   * made here and replies do not carry it (as Fastify and Express do); logs still tag it.
+   */
+  requestIdHeader?: string | false
   /** The OpenAPI document at `/openapi.json` and Swagger UI at `/docs`; `false` to turn both off. */
   openapi?: DocsOptions | false
   /** Server timeouts and limits. */
@@ -89,7 +92,7 @@ export class Saker extends Scope {
   /** Every path's method table, each once, for the automatic OPTIONS and 405 routes. */
   readonly #endpoints = new Set<Endpoint<CompiledRoute>>()
   readonly #runtime: Runtime
-  readonly #requestIdHeader: string
+  readonly #requestIdHeader: string | null
   readonly #ignoreTrailingSlash: boolean
   #notFound: CompiledRoute | null = null
   #ready = false
@@ -108,13 +111,15 @@ export class Saker extends Scope {
     this.#options = options
     this.dev = options.dev ?? process.env.NODE_ENV === 'development'
     this.log = createLogger(options.logger ?? true, this.dev)
-    this.#requestIdHeader = (options.requestIdHeader ?? 'x-request-id').toLowerCase()
+    this.#requestIdHeader =
+      options.requestIdHeader === false ? null : (options.requestIdHeader ?? 'x-request-id').toLowerCase()
     this.#ignoreTrailingSlash = options.ignoreTrailingSlash ?? false
     const app = this
     this.#runtime = {
       log: this.log,
       dev: this.dev,
       serverHeader: options.serverHeader === false ? null : (options.serverHeader ?? 'saker'),
+      requestIds: options.requestIdHeader !== false,
       accessLog: options.accessLog ?? options.logger !== false,
       client: clientView(options.trustProxy ?? false, options.proxyHeaders),
       get closing() {
@@ -237,7 +242,7 @@ export class Saker extends Scope {
   }
 
   #requestId(req: IncomingMessage): string {
-    const incoming = req.headers[this.#requestIdHeader]
+    const incoming = this.#requestIdHeader === null ? undefined : req.headers[this.#requestIdHeader]
     if (typeof incoming === 'string' && REQUEST_ID.test(incoming)) return incoming
     // PERF: a random per-process prefix and a counter: unique across workers, cheaper than a UUID.
     requestCount++

@@ -38,6 +38,8 @@ export interface Runtime extends ContextHost {
   /** Development mode: 500 problems carry the stack. */
   readonly dev: boolean
   readonly serverHeader: string | null
+  /** Whether replies carry the request id (`X-Request-Id`). */
+  readonly requestIds: boolean
   readonly accessLog: boolean
   /** Set while the app closes: replies then close their connection. */
   readonly closing: boolean
@@ -373,19 +375,19 @@ function writeHead(
   const server = runtime.serverHeader
   if (own === null && type !== undefined && length !== undefined && server !== null && !runtime.closing) {
     // PERF: the common reply's headers as one literal: one allocation, one shape, validated once by Node.
-    ctx.res.writeHead(status, {
-      'content-type': type,
-      'content-length': length,
-      server,
-      'x-request-id': ctx.id,
-    })
+    ctx.res.writeHead(
+      status,
+      runtime.requestIds
+        ? { 'content-type': type, 'content-length': length, server, 'x-request-id': ctx.id }
+        : { 'content-type': type, 'content-length': length, server },
+    )
     return
   }
   const headers: Record<string, string | number | string[]> = own ?? {}
   if (type !== undefined && headers['content-type'] === undefined) headers['content-type'] = type
   if (length !== undefined) headers['content-length'] = length
   if (server !== null) headers.server = server
-  headers['x-request-id'] = ctx.id
+  if (runtime.requestIds) headers['x-request-id'] = ctx.id
   if (runtime.closing) headers.connection = 'close'
   // SPEC(RFC 9113 §8.2.2): HTTP/2 has no connection-specific headers (Node warns and drops them).
   if (ctx.req.httpVersionMajor === 2) delete headers.connection
@@ -431,7 +433,7 @@ function writeFailure(runtime: Runtime, ctx: Context, thrown: unknown): void {
     res.writeHead(500, {
       'content-type': PROBLEM_CONTENT_TYPE,
       'content-length': Buffer.byteLength(body),
-      'x-request-id': ctx.id,
+      ...(runtime.requestIds ? { 'x-request-id': ctx.id } : undefined),
     })
     res.end(ctx.method === 'HEAD' ? undefined : body)
   } catch {

@@ -84,6 +84,26 @@ describe('request ids', () => {
     assert.deepEqual(res.json(), { id: 'corr-1' })
     assert.equal(res.headers['x-request-id'], 'corr-1')
   })
+
+  test('requestIdHeader: false reads no id and sends none back; ids are still made', async () => {
+    const app = saker({ logger: false, requestIdHeader: false })
+    app.get('/x', {}, (ctx) => ({ id: ctx.id }))
+    app.get('/headers', {}, (ctx) => {
+      ctx.header('cache-control', 'no-store') // the reply's other path (headers of its own)
+      return { id: ctx.id }
+    })
+
+    const res = await inject(app, { url: '/x', headers: { 'x-request-id': 'req-1' } })
+    assert.equal(res.statusCode, 200)
+    assert.match((res.json() as { id: string }).id, GENERATED_ID)
+    assert.equal(res.headers['x-request-id'], undefined)
+    const own = await inject(app, { url: '/headers' })
+    assert.equal(own.headers['cache-control'], 'no-store')
+    assert.equal(own.headers['x-request-id'], undefined)
+    const missing = await inject(app, { url: '/nowhere' })
+    assert.equal(missing.statusCode, 404)
+    assert.equal(missing.headers['x-request-id'], undefined)
+  })
 })
 
 describe('log lines', () => {

@@ -29,7 +29,8 @@ export function clampCount(text: string | undefined): number {
 
 /** The app, on a database holding TechEmpower's schema (`setupSchema`). */
 export function techempowerApp(db: Database): Saker {
-  const app = saker({ logger: false, openapi: false, serverHeader: 'saker' })
+  // TechEmpower's replies carry Server, Date, Content-Type and Content-Length: no request id.
+  const app = saker({ logger: false, openapi: false, serverHeader: 'saker', requestIdHeader: false })
   const worldById = prepareRead(
     db,
     db.drizzle
