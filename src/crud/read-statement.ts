@@ -1,7 +1,8 @@
 /**
  * A read compiled once: the SQL text of a Drizzle query, how to bind its placeholders and how
- * to decode its rows (`prepareWrite` runs writes through it too, with no rows to decode). Running one builds no query: it binds the values, runs the text through
+ * to decode its rows. Running one builds no query: it binds the values, runs the text through
  * `Database.readRows` (a prepared statement) and decodes the rows with the columns' own mappers.
+ * `prepareWrite` runs writes through it too, with no rows to decode.
  */
 import {
   Column,
