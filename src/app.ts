@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Logger } from 'pino'
@@ -6,6 +5,7 @@ import { Context } from './context.ts'
 import { HttpError } from './errors.ts'
 import { DEFAULT_BODY_LIMIT } from './http/body.ts'
 import { clientView, type ProxyHeaders, type TrustProxy } from './http/client-address.ts'
+import { incomingRequestId, newRequestId } from './http/request-id.ts'
 import {
   type Connection,
   closeGracefully,
@@ -68,10 +68,6 @@ export interface ListenOptions {
   /** Serve HTTP/2 (needs `tls`); HTTP/1.1 clients are still served on the same port. */
   http2?: boolean
 }
-
-const REQUEST_ID = /^[\x21-\x7e]{1,200}$/
-const REQUEST_ID_PREFIX = randomBytes(6).toString('base64url')
-let requestCount = 0
 
 /**
  * A saker application: a scope of routes plus everything that serves them.
@@ -241,12 +237,11 @@ export class Saker extends Scope {
     run(this.#runtime, ctx)
   }
 
-  #requestId(req: IncomingMessage): string {
-    const incoming = this.#requestIdHeader === null ? undefined : req.headers[this.#requestIdHeader]
-    if (typeof incoming === 'string' && REQUEST_ID.test(incoming)) return incoming
-    // PERF: a random per-process prefix and a counter: unique across workers, cheaper than a UUID.
-    requestCount++
-    return `${REQUEST_ID_PREFIX}-${requestCount.toString(36)}`
+  /** The id a reply sends back: the client's own when valid, else a new one; none made yet when not sent. */
+  #requestId(req: IncomingMessage): string | undefined {
+    const header = this.#requestIdHeader
+    if (header === null) return undefined
+    return incomingRequestId(req, header) ?? newRequestId()
   }
 
   /** Whether `close()` has begun: readiness checks then fail, so load balancers stop sending requests. */

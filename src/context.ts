@@ -10,6 +10,7 @@ import { parseCookie, type SetCookie, stringifySetCookie } from 'cookie'
 import { parse as parseQuery } from 'fast-querystring'
 import type { Logger } from 'pino'
 import type { ClientView } from './http/client-address.ts'
+import { newRequestId } from './http/request-id.ts'
 import { type EventProducer, type EventStreamOptions, replyWithEvents } from './http/sse.ts'
 import type { CompiledRoute } from './route.ts'
 import type { Reply, RequestInput } from './types.ts'
@@ -61,8 +62,6 @@ export class Context<I extends RequestInput = RequestInput> {
   readonly method: string
   /** The path without the query string, as sent (not decoded). */
   readonly path: string
-  /** The request id: the incoming `X-Request-Id` when valid, else a new one. */
-  readonly id: string
   params: I['params']
   headers: I['headers']
   body: I['body']
@@ -85,6 +84,7 @@ export class Context<I extends RequestInput = RequestInput> {
   #cookies: Record<string, string | undefined> | undefined = undefined
   #log: Logger | undefined = undefined
   #state: Record<string, unknown> | undefined = undefined
+  #id: string | undefined
 
   constructor(
     host: ContextHost,
@@ -94,7 +94,7 @@ export class Context<I extends RequestInput = RequestInput> {
     path: string,
     rawQuery: string,
     params: Record<string, string>,
-    id: string,
+    id: string | undefined,
   ) {
     this.#host = host
     this.route = route
@@ -106,7 +106,16 @@ export class Context<I extends RequestInput = RequestInput> {
     this.params = params as I['params']
     this.headers = req.headers as I['headers']
     this.body = undefined as I['body']
-    this.id = id
+    this.#id = id
+  }
+
+  /**
+   * The request id: the incoming `X-Request-Id` when valid, else a new one (made on first use
+   * when replies do not carry it).
+   */
+  get id(): string {
+    if (this.#id === undefined) this.#id = newRequestId()
+    return this.#id
   }
 
   /** The query string parsed (and validated and coerced, when the route has a schema). */

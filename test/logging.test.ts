@@ -87,7 +87,8 @@ describe('request ids', () => {
 
   test('requestIdHeader: false reads no id and sends none back; ids are still made', async () => {
     const app = saker({ logger: false, requestIdHeader: false })
-    app.get('/x', {}, (ctx) => ({ id: ctx.id }))
+    // Made on first use: the same id however often it is read, another one on the next request.
+    app.get('/x', {}, (ctx) => ({ id: ctx.id, again: ctx.id }))
     app.get('/headers', {}, (ctx) => {
       ctx.header('cache-control', 'no-store') // the reply's other path (headers of its own)
       return { id: ctx.id }
@@ -95,8 +96,13 @@ describe('request ids', () => {
 
     const res = await inject(app, { url: '/x', headers: { 'x-request-id': 'req-1' } })
     assert.equal(res.statusCode, 200)
-    assert.match((res.json() as { id: string }).id, GENERATED_ID)
+    const body = res.json() as { id: string; again: string }
+    assert.match(body.id, GENERATED_ID)
+    assert.equal(body.again, body.id)
     assert.equal(res.headers['x-request-id'], undefined)
+    const next = (await inject(app, { url: '/x' })).json() as { id: string }
+    assert.match(next.id, GENERATED_ID)
+    assert.notEqual(next.id, body.id)
     const own = await inject(app, { url: '/headers' })
     assert.equal(own.headers['cache-control'], 'no-store')
     assert.equal(own.headers['x-request-id'], undefined)

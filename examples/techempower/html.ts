@@ -10,12 +10,19 @@ const ESCAPES: Record<string, string> = {
   '"': '&quot;',
   "'": '&#x27;',
 }
-const SPECIAL = /[&<>"']/g
-const escapeOne = (character: string) => ESCAPES[character] as string
-
 /** Escapes text for an HTML element or a quoted attribute. */
 export function escapeHtml(text: string): string {
-  return text.replace(SPECIAL, escapeOne)
+  // PERF: one scan by character code; text with nothing to escape (most of it) is returned as it is.
+  let escaped = ''
+  let copied = 0
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    // & < > " ' are 38, 60, 62, 34 and 39.
+    if (code > 62 || (code !== 38 && code !== 60 && code !== 62 && code !== 34 && code !== 39)) continue
+    escaped += text.slice(copied, i) + (ESCAPES[text[i] as string] as string)
+    copied = i + 1
+  }
+  return copied === 0 ? text : escaped + text.slice(copied)
 }
 
 /** Markup that `html` inserts as it is: the result of an inner `html` template. */

@@ -80,6 +80,8 @@ export class CrudResource {
   readonly #rowText: Serializer
   /** The list reads of each query shape seen, by the shape's key. */
   readonly #listPlans = new Map<string, ListPlan>()
+  /** The plan of the plain page, once compiled: the shape most list requests have. */
+  #plainList: ListPlan | undefined = undefined
 
   constructor(db: Database, model: TableModel, options: CrudOptions) {
     this.#db = db
@@ -320,6 +322,9 @@ export class CrudResource {
   ): ListPlan {
     const scope = this.#options.scope?.(ctx)
     if (scope !== undefined) return this.#compileList(filters, pageFilters, keys, selected, limitSlot, scope)
+    // PERF: the plain page (no filter, the default order and fields) needs no key built.
+    const plain = pageFilters.length === 0 && keys === this.#keyOrder && selected === this.#model.readable
+    if (plain && this.#plainList !== undefined) return this.#plainList
     const key = JSON.stringify([pageFilters, keys, selected])
     let plan = this.#listPlans.get(key)
     if (plan === undefined) {
@@ -329,6 +334,7 @@ export class CrudResource {
         this.#listPlans.delete(this.#listPlans.keys().next().value as string)
       this.#listPlans.set(key, plan)
     }
+    if (plain) this.#plainList = plan
     return plan
   }
 
@@ -400,6 +406,7 @@ export class CrudResource {
 
   /** The client's sort, then the primary key: a total order, so pages never repeat or skip rows. */
   #sortKeys(sort: SortKey[]): SortKey[] {
+    if (sort.length === 0) return this.#keyOrder
     return [...sort, ...this.#keyOrder.filter((key) => !sort.some((given) => given.field === key.field))]
   }
 

@@ -6,6 +6,7 @@ import { sql } from 'drizzle-orm'
 import type { Database } from 'saker/crud'
 import { serve, type TestServer } from 'saker/testing'
 import { clampCount, techempowerApp } from '../../examples/techempower/app.ts'
+import { escapeHtml } from '../../examples/techempower/html.ts'
 import { setupSchema } from '../../examples/techempower/schema.ts'
 import { forEachDatabase } from '../helpers/databases.ts'
 
@@ -46,6 +47,23 @@ describe('examples/techempower: the queries count', () => {
       ['100000', 500],
     ] as const) {
       assert.equal(clampCount(given), count, String(given))
+    }
+  })
+})
+
+describe('examples/techempower: escapeHtml', () => {
+  it('escapes & < > " and \' wherever they are, and leaves other text as it is', () => {
+    for (const [given, escaped] of [
+      ['', ''],
+      ['plain text, ünïcode — フレーム', 'plain text, ünïcode — フレーム'],
+      ['<', '&lt;'],
+      ['a&b', 'a&amp;b'],
+      ['"quoted"', '&quot;quoted&quot;'],
+      ["it's", 'it&#x27;s'],
+      ['<<>>&&', '&lt;&lt;&gt;&gt;&amp;&amp;'],
+      ['x > y = z ? ~ {}', 'x &gt; y = z ? ~ {}'],
+    ] as const) {
+      assert.equal(escapeHtml(given), escaped, given)
     }
   })
 })
