@@ -41,17 +41,34 @@ export function linkHeader(
 }
 
 const PAGE_MARK = 'page=%00'
+/** `key=value` pairs of letters, digits, `_`, `.` and `-` only: what URLSearchParams writes as it is. */
+const PLAIN_QUERY = /^(?:[\w.-]+=[\w.-]*(?:&|$))*$/
 
 /**
  * A page's URL is the request's with `page` set (where it was, else last): the parts before and
  * after the page number, the query encoded once for all the links.
  */
 function pageUrlParts(ctx: AnyContext): [string, string] {
-  const params = new URLSearchParams(ctx.rawQuery)
-  params.set('page', '\0')
-  // Keys and values are encoded, so the one `page=%00` part is the mark.
-  const parts = params.toString().split('&')
-  const at = parts.indexOf(PAGE_MARK)
+  const raw = ctx.rawQuery
+  let parts: string[]
+  let at: number
+  if (PLAIN_QUERY.test(raw)) {
+    // PERF: a plain query (`page=3&results_per_page=20`) is kept as sent, as URLSearchParams would write it.
+    parts = []
+    at = -1
+    for (const part of raw.split('&')) {
+      if (part === '') continue
+      if (!part.startsWith('page=')) parts.push(part)
+      else if (at === -1) at = parts.push(PAGE_MARK) - 1
+    }
+    if (at === -1) at = parts.push(PAGE_MARK) - 1
+  } else {
+    const params = new URLSearchParams(raw)
+    params.set('page', '\0')
+    // Keys and values are encoded, so the one `page=%00` part is the mark.
+    parts = params.toString().split('&')
+    at = parts.indexOf(PAGE_MARK)
+  }
   const before = `${ctx.path}?${parts.slice(0, at).join('&')}${at > 0 ? '&' : ''}page=`
   const after = at < parts.length - 1 ? `&${parts.slice(at + 1).join('&')}` : ''
   return [before, after]

@@ -39,7 +39,8 @@ export class ReadStatement {
   readonly #text: string
   readonly #bindings: Binding[]
   readonly #keys: string[]
-  readonly #decoders: Decoder[]
+  /** Per column, its decoder; `null` where the driver's value is the field's (no call made). */
+  readonly #decoders: (Decoder | null)[]
 
   /**
    * @param query a Drizzle select whose values to vary are placeholders (`placeholder(i, column)`,
@@ -53,7 +54,13 @@ export class ReadStatement {
     this.#text = text
     this.#bindings = params.map(bindingOf)
     this.#keys = Object.keys(fields)
-    this.#decoders = this.#keys.map((key) => decoderOf(fields[key]))
+    this.#decoders = this.#keys.map((key) => {
+      const decoder = decoderOf(fields[key])
+      return decoder.mapFromDriverValue === IDENTITY.mapFromDriverValue ||
+        decoder.mapFromDriverValue === Column.prototype.mapFromDriverValue
+        ? null
+        : decoder
+    })
   }
 
   /** Runs the read with `values` for its slots; rows come back keyed and decoded as Drizzle would. */
@@ -102,8 +109,13 @@ export class ReadStatement {
       const row: Row = {}
       for (let i = 0; i < keys.length; i++) {
         const value = values[i]
+        const decoder = decoders[i] as Decoder | null
         row[keys[i] as string] =
-          value === null || value === undefined ? null : (decoders[i] as Decoder).mapFromDriverValue(value)
+          value === null || value === undefined
+            ? null
+            : decoder === null
+              ? value
+              : decoder.mapFromDriverValue(value)
       }
       rows[r] = row
     }
