@@ -131,6 +131,18 @@ forEachDatabase('crud(members)', (target) => {
     )
     const second = await call('GET', `${MEMBERS}?page=2`)
     assert.deepEqual(second.body.objects, [{ id: 3, ...ALAN }])
+    // The links keep the other parameters where they were, written as URLSearchParams writes them:
+    // empty parts go; an encoded or bracketed one is encoded once.
+    const gaps = await call('GET', `${MEMBERS}?results_per_page=2&&page=2&`)
+    assert.equal(
+      gaps.headers.get('link'),
+      `<${MEMBERS}?results_per_page=2&page=1>; rel="first", <${MEMBERS}?results_per_page=2&page=1>; rel="prev", <${MEMBERS}?results_per_page=2&page=2>; rel="last"`,
+    )
+    const encoded = await call('GET', `${MEMBERS}?last_name[like]=%25o%25&page=1&fields=id,email`)
+    assert.equal(
+      encoded.headers.get('link'),
+      `<${MEMBERS}?last_name%5Blike%5D=%25o%25&page=1&fields=id%2Cemail>; rel="first", <${MEMBERS}?last_name%5Blike%5D=%25o%25&page=1&fields=id%2Cemail>; rel="last"`,
+    )
     // Past the last page no row carries the count, and it is still exact.
     const past = await call('GET', `${MEMBERS}?page=5`)
     assert.equal(past.status, 200)
