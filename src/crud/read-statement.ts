@@ -9,6 +9,7 @@ import {
   type DriverValueDecoder,
   type DriverValueEncoder,
   is,
+  noopDecoder,
   Param,
   Placeholder,
   SQL,
@@ -54,13 +55,7 @@ export class ReadStatement {
     this.#text = text
     this.#bindings = params.map(bindingOf)
     this.#keys = Object.keys(fields)
-    this.#decoders = this.#keys.map((key) => {
-      const decoder = decoderOf(fields[key])
-      return decoder.mapFromDriverValue === IDENTITY.mapFromDriverValue ||
-        decoder.mapFromDriverValue === Column.prototype.mapFromDriverValue
-        ? null
-        : decoder
-    })
+    this.#decoders = this.#keys.map((key) => decoderOf(fields[key]))
   }
 
   /** Runs the read with `values` for its slots; rows come back keyed and decoded as Drizzle would. */
@@ -137,15 +132,24 @@ function slotOf(name: string): number | string {
   return Number.isInteger(index) && index >= 0 ? index : name
 }
 
-const IDENTITY: Decoder = { mapFromDriverValue: (value) => value }
-
-/** What turns a driver value into the field's value, as Drizzle's own row mapping picks it. */
-function decoderOf(field: unknown): Decoder {
-  if (is(field, Column)) return field
+/**
+ * What turns a driver value into the field's value, as Drizzle's own row mapping picks it;
+ * `null` where nothing does (the driver's value is the field's), so rows skip the call.
+ */
+function decoderOf(field: unknown): Decoder | null {
+  let decoder: Decoder | undefined
+  if (is(field, Column)) decoder = field
   // NOTE: `decoder` (set by `.mapWith()`) is marked internal in Drizzle's types.
-  if (is(field, SQL)) return (field as unknown as { decoder?: Decoder }).decoder ?? IDENTITY
-  if (is(field, SQL.Aliased)) return (field.sql as unknown as { decoder?: Decoder }).decoder ?? IDENTITY
-  return IDENTITY
+  else if (is(field, SQL)) decoder = (field as unknown as { decoder?: Decoder }).decoder
+  else if (is(field, SQL.Aliased)) decoder = (field.sql as unknown as { decoder?: Decoder }).decoder
+  if (
+    decoder === undefined ||
+    decoder.mapFromDriverValue === noopDecoder.mapFromDriverValue ||
+    decoder.mapFromDriverValue === Column.prototype.mapFromDriverValue
+  ) {
+    return null
+  }
+  return decoder
 }
 
 /** A read compiled once by `prepareRead`. */

@@ -9,10 +9,10 @@ import random
 from json import dumps
 
 import bottle
+from worlds import update_worlds_psycopg2
 
 try:
     import psycopg2
-    from psycopg2.extras import execute_values
 except ImportError:  # the bench runs only /plaintext and /json then
     psycopg2 = None
 
@@ -77,17 +77,8 @@ def fortunes():
 
 
 def updates():
-    ids = sorted(random.sample(range(1, 10001), clamp(bottle.request.query.queries)))
-    worlds = [read_world(id) for id in ids]  # distinct ids, in lock order
-    for world in worlds:
-        world["randomNumber"] = random.randint(1, 10000)
-    with connection.cursor() as cursor:  # one UPDATE for all the rows
-        execute_values(
-            cursor,
-            "UPDATE world SET randomnumber = v.n FROM (VALUES %s) AS v(id, n) WHERE world.id = v.id",
-            [(world["id"], world["randomNumber"]) for world in worlds],
-        )
-    return json_list(worlds)
+    count = clamp(bottle.request.query.queries)
+    return json_list(update_worlds_psycopg2(connection, read_world, count))
 
 
 def cached_queries():

@@ -9,10 +9,11 @@ import os
 import random
 
 import falcon
+from worlds import update_worlds_psycopg2
 
 try:
     import psycopg2
-    from psycopg2.extras import RealDictCursor, execute_values
+    from psycopg2.extras import RealDictCursor
 except ImportError:  # the bench runs only /plaintext and /json then
     psycopg2 = None
 
@@ -81,17 +82,8 @@ class Fortunes:
 
 class Updates:
     def on_get(self, req, resp):
-        ids = sorted(random.sample(range(1, 10001), clamp(req.get_param("queries"))))
-        worlds = [read_world(id) for id in ids]  # distinct ids, in lock order
-        for world in worlds:
-            world["randomNumber"] = random.randint(1, 10000)
-        with connection.cursor() as cursor:  # one UPDATE for all the rows
-            execute_values(
-                cursor,
-                "UPDATE world SET randomnumber = v.n FROM (VALUES %s) AS v(id, n) WHERE world.id = v.id",
-                [(world["id"], world["randomNumber"]) for world in worlds],
-            )
-        resp.media = worlds
+        count = clamp(req.get_param("queries"))
+        resp.media = update_worlds_psycopg2(connection, read_world, count)
 
 
 class CachedQueries:

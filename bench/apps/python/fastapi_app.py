@@ -10,6 +10,7 @@ import random
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse
 from pydantic import BaseModel
+from worlds import READ_ROW, update_worlds_asyncpg
 
 try:
     import asyncpg
@@ -21,7 +22,6 @@ except ImportError:  # the bench runs only /plaintext and /json then
     asyncpg = None
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
-READ_ROW = 'SELECT id, randomnumber AS "randomNumber" FROM world WHERE id = $1'
 
 app = FastAPI()
 
@@ -86,16 +86,7 @@ if asyncpg is not None:
 
     @app.get("/updates", response_model=list[World])
     async def updates(queries: str | None = None):
-        ids = sorted(random.sample(range(1, 10001), clamp(queries)))  # distinct, in lock order
-        async with app.state.pool.acquire() as connection:
-            worlds = [dict(await connection.fetchrow(READ_ROW, id)) for id in ids]
-            for world in worlds:
-                world["randomNumber"] = random.randint(1, 10000)
-            await connection.executemany(
-                "UPDATE world SET randomnumber = $2 WHERE id = $1",
-                [(world["id"], world["randomNumber"]) for world in worlds],
-            )
-        return worlds
+        return await update_worlds_asyncpg(app.state.pool, clamp(queries))
 
     @app.get("/cached-queries", response_model=list[World])
     async def cached_queries(count: str | None = None):

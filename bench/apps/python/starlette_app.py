@@ -11,6 +11,7 @@ import random
 from starlette.applications import Starlette
 from starlette.responses import JSONResponse, PlainTextResponse
 from starlette.routing import Route
+from worlds import READ_ROW, update_worlds_asyncpg
 
 try:
     import asyncpg
@@ -22,7 +23,6 @@ except ImportError:  # the bench runs only /plaintext and /json then
     asyncpg = None
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
-READ_ROW = 'SELECT id, randomnumber AS "randomNumber" FROM world WHERE id = $1'
 
 
 async def plaintext(request):
@@ -65,16 +65,7 @@ async def fortunes(request):
 
 async def updates(request):
     count = clamp(request.query_params.get("queries"))
-    ids = sorted(random.sample(range(1, 10001), count))  # distinct, in lock order
-    async with request.app.state.pool.acquire() as connection:
-        worlds = [dict(await connection.fetchrow(READ_ROW, id)) for id in ids]
-        for world in worlds:
-            world["randomNumber"] = random.randint(1, 10000)
-        await connection.executemany(
-            "UPDATE world SET randomnumber = $2 WHERE id = $1",
-            [(world["id"], world["randomNumber"]) for world in worlds],
-        )
-    return JSONResponse(worlds)
+    return JSONResponse(await update_worlds_asyncpg(request.app.state.pool, count))
 
 
 async def cached_queries(request):

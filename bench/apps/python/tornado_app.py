@@ -10,6 +10,7 @@ import sys
 
 import tornado.web
 from tornado.escape import json_encode
+from worlds import READ_ROW, update_worlds_asyncpg
 
 try:
     import asyncpg
@@ -18,7 +19,6 @@ except ImportError:  # the bench runs only /plaintext and /json then
     asyncpg = None
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
-READ_ROW = 'SELECT id, randomnumber AS "randomNumber" FROM world WHERE id = $1'
 
 
 class PlainText(tornado.web.RequestHandler):
@@ -73,16 +73,7 @@ class Fortunes(DatabaseHandler):
 
 class Updates(DatabaseHandler):
     async def get(self):
-        ids = sorted(random.sample(range(1, 10001), self.count("queries")))  # distinct, lock order
-        async with self.settings["pool"].acquire() as connection:
-            worlds = [dict(await connection.fetchrow(READ_ROW, id)) for id in ids]
-            for world in worlds:
-                world["randomNumber"] = random.randint(1, 10000)
-            await connection.executemany(
-                "UPDATE world SET randomnumber = $2 WHERE id = $1",
-                [(world["id"], world["randomNumber"]) for world in worlds],
-            )
-        self.write_json(worlds)
+        self.write_json(await update_worlds_asyncpg(self.settings["pool"], self.count("queries")))
 
 
 class CachedQueries(DatabaseHandler):
