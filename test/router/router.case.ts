@@ -51,6 +51,24 @@ export function routerCases(name: string, make: () => Router<string>): void {
     }
   })
 
+  test(`${name}: static paths of the same length and last character stay apart`, () => {
+    const router = make()
+    const paths = [
+      '/api/v1/members',
+      '/api/v2/members',
+      '/api/v1/nembers',
+      '/api/v1/member',
+      '/api/v1/members/',
+    ]
+    for (const path of paths) router.add('GET', path, path)
+    router.add('POST', '/api/v1/members', 'POST')
+    for (const path of paths) assert.equal(router.find(path)?.endpoint.methods.get('GET'), path, path)
+    assert.equal(router.find('/api/v1/members')?.endpoint.methods.get('POST'), 'POST')
+    assert.equal(router.find('/api/v3/members'), null)
+    assert.equal(router.find('/api/v1/membersX'), null)
+    assert.equal(router.find(''), null)
+  })
+
   test(`${name}: method tables and Allow`, () => {
     const router = build()
     const found = router.find('/members/1')
